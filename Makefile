@@ -1,0 +1,93 @@
+# btsim build. `make` builds bin/btsim; see `make help`.
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+CC        ?= cc
+PKGS      := gsl libcjson hdf5
+DEB_PKGS  := build-essential pkg-config libgsl-dev libcjson-dev libhdf5-dev hdf5-tools \
+             libcriterion-dev libopenblas-dev python3-h5py python3-numpy python3-matplotlib
+OPT       ?= -O2
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fopenmp -Isim -Imodels \
+               -DBTSIM_VERSION=\"$(VERSION)\"
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null | sed 's/-lgslcblas/-lopenblas/')
+CFLAGS    ?= $(OPT) -g
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS)
+LDLIBS     = $(PKG_LIBS) -lm -fopenmp
+
+BUILD     ?= build
+LIB_SRC   := $(wildcard sim/kernel/*.c sim/mechanism/*.c sim/scenario/*.c sim/io/*.c sim/run/*.c models/*.c)
+CLI_SRC   := $(wildcard sim/cli/*.c)
+TEST_SRC  := $(wildcard tests/test_*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BIN       ?= bin/btsim
+PY        := /usr/bin/python3
+
+.PHONY: all deps check-deps run test unit-tests cli-tests asan bench clean install help
+
+all: $(BIN)
+
+help:
+	@echo "targets: all deps run test asan bench clean install (PREFIX=$(PREFIX))"
+
+# Installs every missing Debian package (needs root, or sudo).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "btsim: installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || \
+	    { echo "btsim: apt-get install failed for:$$missing" >&2; exit 1; }; \
+	fi
+
+check-deps:
+	@for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || { $(MAKE) --no-print-directory deps; break; }; done
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libbtsim.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(BUILD)/libbtsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libbtsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libbtsim.a $(LDLIBS) -lcriterion
+
+run: check-deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p out
+	./$(BIN) run scenarios/default.json -o out/default.h5
+
+unit-tests: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; BTSIM_ROOT=$(CURDIR) $$t --jobs 1; done
+
+cli-tests: $(BIN)
+	@BTSIM=$(CURDIR)/$(BIN) bash tests/cli_tests.sh
+
+test: check-deps
+	@$(MAKE) --no-print-directory unit-tests cli-tests
+
+asan: check-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  unit-tests cli-tests
+
+bench: check-deps
+	@$(MAKE) --no-print-directory all
+	@BTSIM=$(CURDIR)/$(BIN) bash bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/btsim
+
+clean:
+	rm -rf build build-asan bin out
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make bench`: times one chain epoch (Yuma 3, liquid alpha on, dense random weights) at two
+# sizes, 1 and 2 threads, against one streaming pass over the same weight and bond bytes
+# measured in the same process. Reports ratios, since machines here are noisy.
+set -euo pipefail
+BTSIM=${BTSIM:?set BTSIM to the btsim binary}
+EPOCHS=${BENCH_EPOCHS:-15}
+printf '%-22s %-7s %8s %12s %12s %10s %10s\n' "size (V x M)" threads arith epoch_ms stream_ms "x floor" "x 1-thread"
+for size in "256 256" "1024 4096"; do
+  set -- $size
+  for arith in float fixed; do
+    flag=""; [ "$arith" = fixed ] && flag="--fixed"
+    base=""
+    for t in 1 2; do
+      out=$("$BTSIM" bench --validators "$1" --miners "$2" --kind yuma3 --epochs "$EPOCHS" --threads "$t" $flag)
+      ms=$(echo "$out" | sed -n 's/^epoch_ms=//p')
+      st=$(echo "$out" | sed -n 's/^stream_ms=\([0-9.]*\).*/\1/p')
+      [ -z "$base" ] && base=$ms
+      awk -v s="$1 x $2" -v t="$t" -v a="$arith" -v ms="$ms" -v st="$st" -v b="$base" \
+        'BEGIN { printf "%-22s %-7s %8s %12.3f %12.3f %10.1f %10.2f\n", s, t, a, ms, st, ms/st, b/ms }'
+    done
+  done
+done
+echo "Reference (issue 2): yuma-simulation on torch ~5 ms and ~1.2 s; vectorised numpy ~10 ms and ~0.8 s."

@@ -1,0 +1,73 @@
+/* The mechanism table and the epoch result's allocation. */
+#include "mechanism/mechanism.h"
+#include <stdlib.h>
+#include <string.h>
+
+const char *const bt_phase_names[BT_PHASES] = {"setup", "weights", "consensus", "clip+rank",
+                                                "bonds", "emission", "store"};
+
+static const bt_mechanism mechanisms[] = {
+    {"yuma", BT_KIND_YUMA, bt_yuma_epoch},
+    {"yuma3", BT_KIND_YUMA3, bt_yuma_epoch},
+};
+
+const bt_mechanism *bt_mechanism_for(bt_kind kind)
+{
+    for (size_t i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
+        if (mechanisms[i].kind == kind) return &mechanisms[i];
+    return NULL;
+}
+
+bt_epoch_result *bt_epoch_result_alloc(size_t n)
+{
+    bt_epoch_result *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    size_t m = n ? n : 1;
+    r->n = n;
+    double **d[] = {&r->stake_weight, &r->active_stake, &r->consensus, &r->incentive, &r->dividends,
+                    &r->validator_trust, &r->rank, &r->trust, &r->server_emission,
+                    &r->validator_emission, &r->emission};
+    int ok = 1;
+    for (size_t q = 0; q < sizeof d / sizeof d[0]; q++) ok &= (*d[q] = calloc(m, sizeof(double))) != NULL;
+    uint16_t **u[] = {&r->u16_stake_weight, &r->u16_consensus, &r->u16_incentive, &r->u16_dividends,
+                      &r->u16_validator_trust};
+    for (size_t q = 0; q < sizeof u / sizeof u[0]; q++) ok &= (*u[q] = calloc(m, sizeof(uint16_t))) != NULL;
+    ok &= (r->rao_server = calloc(m, 8)) != NULL;
+    ok &= (r->rao_validator = calloc(m, 8)) != NULL;
+    ok &= (r->rao_emission = calloc(m, 8)) != NULL;
+    ok &= (r->active = calloc(m, 1)) != NULL;
+    ok &= (r->permit = calloc(m, 1)) != NULL;
+    if (!ok) { bt_epoch_result_free(r); return NULL; }
+    return r;
+}
+
+void bt_epoch_result_free(bt_epoch_result *r)
+{
+    if (!r) return;
+    free(r->stake_weight); free(r->active_stake); free(r->consensus); free(r->incentive);
+    free(r->dividends); free(r->validator_trust); free(r->rank); free(r->trust);
+    free(r->server_emission); free(r->validator_emission); free(r->emission);
+    free(r->u16_stake_weight); free(r->u16_consensus); free(r->u16_incentive);
+    free(r->u16_dividends); free(r->u16_validator_trust);
+    free(r->rao_server); free(r->rao_validator); free(r->rao_emission);
+    free(r->active); free(r->permit);
+    free(r);
+}
+
+void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out)
+{
+    size_t n = net->n;
+    int fixed = p->arithmetic == BT_ARITH_FIXED;
+    memset(out, 0, n * n * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const bt_row *r = &net->bonds[i];
+        for (uint32_t q = 0; q < r->len; q++)
+            out[i * n + r->col[q]] = fixed && p->kind == BT_KIND_YUMA3 ? r->val[q] / 65535.0 : r->val[q];
+    }
+    if (p->kind != BT_KIND_YUMA) return;
+    for (size_t j = 0; j < n; j++) {   /* original Yuma carries column-normalised bonds */
+        double s = 0;
+        for (size_t i = 0; i < n; i++) s += out[i * n + j];
+        if (s > 0) for (size_t i = 0; i < n; i++) out[i * n + j] /= s;
+    }
+}

@@ -1,0 +1,64 @@
+/* The mechanism interface: one epoch of a kind, on a bt_subnet, producing a bt_epoch_result.
+ * A mechanism never reads files or prints; it returns an error code. */
+#ifndef BT_MECHANISM_H
+#define BT_MECHANISM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mechanism/params.h"
+#include "mechanism/subnet.h"
+
+enum { BT_OK = 0, BT_ENOMEM = -1, BT_EINVAL = -2 };
+
+enum { BT_PHASE_SETUP, BT_PHASE_WEIGHTS, BT_PHASE_CONSENSUS, BT_PHASE_CLIP, BT_PHASE_BONDS,
+       BT_PHASE_EMISSION, BT_PHASE_STORE, BT_PHASES };
+
+typedef struct {
+    size_t n;
+    /* every arithmetic, as doubles */
+    double *stake_weight;       /* normalised stake S */
+    double *active_stake;       /* A */
+    double *consensus;          /* c */
+    double *incentive;          /* I */
+    double *dividends;          /* D */
+    double *validator_trust;    /* row sums of clipped weights */
+    double *rank;               /* kinds with a separate rank (yuma0, whitepaper); else = incentive */
+    double *trust;              /* kinds with trust (yuma0, whitepaper); else 0 */
+    double *server_emission;    /* rao */
+    double *validator_emission; /* rao */
+    double *emission;           /* combined, rao */
+    uint8_t *active;
+    uint8_t *permit;            /* permits after the epoch */
+    /* fixed arithmetic: the chain's stored values */
+    uint16_t *u16_stake_weight, *u16_consensus, *u16_incentive, *u16_dividends, *u16_validator_trust;
+    uint64_t *rao_server, *rao_validator, *rao_emission;
+    /* wall time of the epoch's phases, ms (bench --phases): see bt_phase_names */
+    double phase_ms[BT_PHASES];
+} bt_epoch_result;
+
+extern const char *const bt_phase_names[BT_PHASES];
+
+bt_epoch_result *bt_epoch_result_alloc(size_t n);
+void bt_epoch_result_free(bt_epoch_result *r);
+
+/* Runs one epoch at net->current_block: updates net's permits and bonds as the chain's storage,
+ * sets net->last_step_block, fills r. BT_OK, BT_ENOMEM or BT_EINVAL. */
+typedef int (*bt_epoch_fn)(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
+
+typedef struct {
+    const char *name;
+    bt_kind kind;
+    bt_epoch_fn epoch;
+} bt_mechanism;
+
+/* The table of mechanisms; NULL when the kind is not implemented. */
+const bt_mechanism *bt_mechanism_for(bt_kind kind);
+
+/* Chain Yuma (kinds yuma and yuma3), either arithmetic. */
+int bt_yuma_epoch(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
+
+/* Bonds as the mechanism carries them into the next epoch, dense n x n row-major (row = holder):
+ * Yuma 3 per-pair values in [0,1]; original Yuma column-normalised. */
+void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out);
+
+#endif

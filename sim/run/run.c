@@ -1,0 +1,345 @@
+/* bt_run: builds the subnet from a scenario, schedules its weight sets, events and epochs on
+ * the kernel, runs the mechanism at each epoch and records the results.
+ *
+ * Time model: peers register at block 0; epoch e runs at block (e+1)*tempo. Weights and events
+ * of epoch e happen in that block before the epoch (so LastUpdate is that block). */
+#include "run/run.h"
+#include "kernel/kernel.h"
+#include "mechanism/mechanism.h"
+#include "io/h5out.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { EV_WEIGHTS = 0, EV_RESET_BONDS = 1, EV_EPOCH = 2 };
+enum { PRIO_WEIGHTS = 0, PRIO_EVENT = 1, PRIO_EPOCH = 2 };
+
+typedef struct {
+    int f64[16], nf64;
+    int active, permit, bonds, weights;
+    int u16[5], u64[3];
+} series_ids;
+
+typedef struct {
+    const bt_scenario *sc;
+    const bt_run_options *opt;
+    const bt_mechanism *mech;
+    bt_subnet *net;
+    bt_epoch_result *res;
+    bt_h5out *out;
+    series_ids ids;
+    double *dense;              /* n x n scratch for bonds/weights output */
+    long *next_entry_epoch;     /* per weights spec: epoch of the same peer's next entry */
+    bt_run_summary *sum;
+    char *err;
+    size_t errlen;
+    double started;
+    double last_progress;
+} run_ctx;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int64_t epoch_block(const bt_scenario *sc, long e) { return (int64_t)(e + 1) * sc->mech.tempo; }
+static int64_t epoch_time(const bt_scenario *sc, long e) { return epoch_block(sc, e) * BT_TICKS_PER_BLOCK; }
+
+static int on_weights(bt_kernel *k, const bt_event *ev, void *vctx)
+{
+    run_ctx *c = vctx;
+    const bt_weights_spec *w = &c->sc->weights[ev->a];
+    long epoch = (long)ev->b;
+    c->net->current_block = epoch_block(c->sc, epoch);
+    if (bt_subnet_set_weights(c->net, w->from, w->to, w->w, w->nto, c->sc->mech.arithmetic)) {
+        snprintf(c->err, c->errlen, "out of memory setting weights");
+        return 1;
+    }
+    long next = epoch + w->every;
+    if (w->every > 0 && next < c->sc->epochs && next < c->next_entry_epoch[ev->a])
+        if (bt_kernel_schedule(k, epoch_time(c->sc, next), PRIO_WEIGHTS, EV_WEIGHTS, ev->a, (uint64_t)next))
+            return 1;
+    return 0;
+}
+
+static int on_reset_bonds(bt_kernel *k, const bt_event *ev, void *vctx)
+{
+    (void)k;
+    run_ctx *c = vctx;
+    bt_subnet_reset_bonds(c->net, c->sc->events[ev->a].peer);
+    return 0;
+}
+
+static int declare_series(run_ctx *c)
+{
+    size_t n = c->sc->npeers, dims[2] = {n, n};
+    static const char *f64_names[] = {"/epochs/stake", "/epochs/stake_weight", "/epochs/active_stake",
+                                      "/epochs/consensus", "/epochs/incentive", "/epochs/dividends",
+                                      "/epochs/validator_trust", "/epochs/emission",
+                                      "/epochs/server_emission", "/epochs/validator_emission"};
+    static const char *f64_units[] = {"token", "fraction", "fraction", "fraction", "fraction", "fraction",
+                                      "fraction", "rao", "rao", "rao"};
+    c->ids.nf64 = (int)(sizeof f64_names / sizeof f64_names[0]);
+    for (int q = 0; q < c->ids.nf64; q++)
+        if ((c->ids.f64[q] = bt_h5out_series(c->out, f64_names[q], BT_H5_F64, 1, dims, f64_units[q])) < 0) return -1;
+    if ((c->ids.active = bt_h5out_series(c->out, "/epochs/active", BT_H5_I8, 1, dims, NULL)) < 0) return -1;
+    if ((c->ids.permit = bt_h5out_series(c->out, "/epochs/validator_permit", BT_H5_I8, 1, dims, NULL)) < 0) return -1;
+    c->ids.bonds = c->ids.weights = -1;
+    if (c->sc->output.bonds &&
+        (c->ids.bonds = bt_h5out_series(c->out, "/epochs/bonds", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
+    if (c->sc->output.weights &&
+        (c->ids.weights = bt_h5out_series(c->out, "/epochs/weights", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
+    if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
+        static const char *u16_names[] = {"/fixed/stake_weight", "/fixed/consensus", "/fixed/incentive",
+                                          "/fixed/dividends", "/fixed/validator_trust"};
+        static const char *u64_names[] = {"/fixed/emission", "/fixed/server_emission", "/fixed/validator_emission"};
+        for (int q = 0; q < 5; q++)
+            if ((c->ids.u16[q] = bt_h5out_series(c->out, u16_names[q], BT_H5_U16, 1, dims, "u16 proportion")) < 0) return -1;
+        for (int q = 0; q < 3; q++)
+            if ((c->ids.u64[q] = bt_h5out_series(c->out, u64_names[q], BT_H5_U64, 1, dims, "rao")) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Stored weight rows, each normalised to sum 1 (as set; the epoch's masks not applied). */
+static void dense_weights(const bt_subnet *net, double *out)
+{
+    size_t n = net->n;
+    memset(out, 0, n * n * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const bt_row *r = &net->weights[i];
+        double s = 0;
+        for (uint32_t q = 0; q < r->len; q++) s += r->val[q];
+        if (s > 0) for (uint32_t q = 0; q < r->len; q++) out[i * n + r->col[q]] = r->val[q] / s;
+    }
+}
+
+static int record(run_ctx *c, long e)
+{
+    bt_epoch_result *r = c->res;
+    const double *f64[] = {c->net->stake, r->stake_weight, r->active_stake, r->consensus, r->incentive,
+                           r->dividends, r->validator_trust, r->emission, r->server_emission,
+                           r->validator_emission};
+    for (int q = 0; q < c->ids.nf64; q++)
+        if (bt_h5out_write(c->out, c->ids.f64[q], e, f64[q])) return -1;
+    if (bt_h5out_write(c->out, c->ids.active, e, r->active)) return -1;
+    if (bt_h5out_write(c->out, c->ids.permit, e, r->permit)) return -1;
+    if (c->ids.bonds >= 0) {
+        bt_bonds_carried(&c->sc->mech, c->net, c->dense);
+        if (bt_h5out_write(c->out, c->ids.bonds, e, c->dense)) return -1;
+    }
+    if (c->ids.weights >= 0) {
+        dense_weights(c->net, c->dense);
+        if (bt_h5out_write(c->out, c->ids.weights, e, c->dense)) return -1;
+    }
+    if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
+        const uint16_t *u16[] = {r->u16_stake_weight, r->u16_consensus, r->u16_incentive, r->u16_dividends,
+                                 r->u16_validator_trust};
+        const uint64_t *u64[] = {r->rao_emission, r->rao_server, r->rao_validator};
+        for (int q = 0; q < 5; q++) if (bt_h5out_write(c->out, c->ids.u16[q], e, u16[q])) return -1;
+        for (int q = 0; q < 3; q++) if (bt_h5out_write(c->out, c->ids.u64[q], e, u64[q])) return -1;
+    }
+    return 0;
+}
+
+/* Long runs report on stderr every few seconds; short ones stay silent. */
+static void progress(run_ctx *c, long e)
+{
+    if (c->opt->quiet) return;
+    double t = now_seconds() - c->started;
+    if (t - c->last_progress < 2.0) return;
+    c->last_progress = t;
+    long done = e + 1, total = c->sc->epochs;
+    double rate = done / t;
+    fprintf(stderr, "btsim: epoch %ld/%ld, %.1f epochs/s, ETA %.0f s\n", done, total, rate,
+            (double)(total - done) / rate);
+}
+
+static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
+{
+    run_ctx *c = vctx;
+    long e = (long)ev->a;
+    if (c->opt->interrupt && *c->opt->interrupt) { bt_kernel_stop(k); return 130; }
+    c->net->current_block = epoch_block(c->sc, e);
+    int rc = c->mech->epoch(&c->sc->mech, c->net, c->res);
+    if (rc != BT_OK) {
+        snprintf(c->err, c->errlen, "epoch %ld: %s", e, rc == BT_ENOMEM ? "out of memory" : "invalid input");
+        return 1;
+    }
+    if (c->out && record(c, e)) {
+        snprintf(c->err, c->errlen, "%s", bt_h5out_error(c->out));
+        return 1;
+    }
+    bt_run_summary *s = c->sum;
+    for (size_t i = 0; i < c->net->n; i++) {
+        s->emission[i] += c->res->emission[i];
+        s->server_emission[i] += c->res->server_emission[i];
+        s->validator_emission[i] += c->res->validator_emission[i];
+        if (c->sc->mech.stake_from_emission) c->net->stake[i] += c->res->emission[i] / 1e9;
+    }
+    s->epochs_done = e + 1;
+    if (c->opt->observe) {
+        int orc = c->opt->observe(c->opt->observe_ctx, e, c->net, c->res);
+        if (orc) { snprintf(c->err, c->errlen, "stopped by the observer at epoch %ld", e); return orc; }
+    }
+    progress(c, e);
+    return 0;
+}
+
+static int schedule_scenario(bt_kernel *k, run_ctx *c)
+{
+    const bt_scenario *sc = c->sc;
+    for (size_t q = 0; q < sc->nweights; q++) {
+        c->next_entry_epoch[q] = sc->epochs;
+        for (size_t r = q + 1; r < sc->nweights; r++)
+            if (sc->weights[r].from == sc->weights[q].from && sc->weights[r].epoch > sc->weights[q].epoch) {
+                c->next_entry_epoch[q] = sc->weights[r].epoch;
+                break;
+            }
+        if (bt_kernel_schedule(k, epoch_time(sc, sc->weights[q].epoch), PRIO_WEIGHTS, EV_WEIGHTS, q,
+                               (uint64_t)sc->weights[q].epoch)) return -1;
+    }
+    for (size_t q = 0; q < sc->nevents; q++)
+        if (bt_kernel_schedule(k, epoch_time(sc, sc->events[q].epoch), PRIO_EVENT, EV_RESET_BONDS, q, 0)) return -1;
+    for (long e = 0; e < sc->epochs; e++)
+        if (bt_kernel_schedule(k, epoch_time(sc, e), PRIO_EPOCH, EV_EPOCH, (uint64_t)e, 0)) return -1;
+    bt_kernel_on(k, EV_WEIGHTS, on_weights, c);
+    bt_kernel_on(k, EV_RESET_BONDS, on_reset_bonds, c);
+    bt_kernel_on(k, EV_EPOCH, on_epoch, c);
+    return 0;
+}
+
+static int summary_alloc(bt_run_summary *s, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    size_t m = n ? n : 1;
+    s->initial_stake = calloc(m, 8); s->final_stake = calloc(m, 8);
+    s->emission = calloc(m, 8); s->server_emission = calloc(m, 8); s->validator_emission = calloc(m, 8);
+    return s->initial_stake && s->final_stake && s->emission && s->server_emission && s->validator_emission ? 0 : -1;
+}
+
+void bt_run_summary_free(bt_run_summary *s)
+{
+    free(s->initial_stake); free(s->final_stake);
+    free(s->emission); free(s->server_emission); free(s->validator_emission);
+    memset(s, 0, sizeof *s);
+}
+
+static int open_output(run_ctx *c)
+{
+    const bt_scenario *sc = c->sc;
+    const char **names = malloc((sc->npeers ? sc->npeers : 1) * sizeof *names);
+    const char **groups = malloc((sc->npeers ? sc->npeers : 1) * sizeof *groups);
+    int rc = -1;
+    if (names && groups) {
+        for (size_t i = 0; i < sc->npeers; i++) { names[i] = sc->peers[i].name; groups[i] = sc->peers[i].group; }
+        bt_h5_meta meta = {sc->json, sc->name, c->opt->seed, sc->epochs, sc->npeers, names, groups,
+                           bt_kind_name(sc->mech.kind), sc->mech.arithmetic == BT_ARITH_FIXED ? "fixed" : "float"};
+        rc = bt_h5out_open(&c->out, c->opt->out_path, &meta, c->err, c->errlen);
+        if (rc == 0 && declare_series(c)) {
+            snprintf(c->err, c->errlen, "%s", bt_h5out_error(c->out));
+            rc = -1;
+        }
+    } else {
+        snprintf(c->err, c->errlen, "out of memory");
+    }
+    free(names);
+    free(groups);
+    return rc;
+}
+
+static int write_summary(run_ctx *c)
+{
+    size_t dims[1] = {c->sc->npeers};
+    if (bt_h5out_dataset(c->out, "/summary/emission", BT_H5_F64, 1, dims, c->sum->emission)) return -1;
+    if (bt_h5out_dataset(c->out, "/summary/server_emission", BT_H5_F64, 1, dims, c->sum->server_emission)) return -1;
+    if (bt_h5out_dataset(c->out, "/summary/validator_emission", BT_H5_F64, 1, dims, c->sum->validator_emission)) return -1;
+    if (bt_h5out_dataset(c->out, "/summary/initial_stake", BT_H5_F64, 1, dims, c->sum->initial_stake)) return -1;
+    if (bt_h5out_dataset(c->out, "/summary/final_stake", BT_H5_F64, 1, dims, c->sum->final_stake)) return -1;
+    return 0;
+}
+
+int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum, char *err, size_t errlen)
+{
+    run_ctx c = {.sc = sc, .opt = opt, .sum = sum, .err = err, .errlen = errlen};
+    size_t n = sc->npeers;
+    int rc = 1;
+    bt_kernel *k = NULL;
+    err[0] = 0;
+    c.mech = bt_mechanism_for(sc->mech.kind);
+    if (!c.mech) {
+        snprintf(err, errlen, "%s: mechanism.kind: \"%s\" is not implemented yet", sc->path, bt_kind_name(sc->mech.kind));
+        return 2;
+    }
+    if (summary_alloc(sum, n)) { snprintf(err, errlen, "out of memory"); return 1; }
+    c.net = bt_subnet_alloc(n);
+    c.res = bt_epoch_result_alloc(n);
+    c.next_entry_epoch = calloc(sc->nweights ? sc->nweights : 1, sizeof(long));
+    k = bt_kernel_alloc();
+    if ((sc->output.bonds || sc->output.weights) && opt->out_path) c.dense = malloc(n * n * sizeof(double) + 1);
+    if (!c.net || !c.res || !c.next_entry_epoch || !k ||
+        ((sc->output.bonds || sc->output.weights) && opt->out_path && !c.dense)) {
+        snprintf(err, errlen, "out of memory for %zu peers", n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) sum->initial_stake[i] = c.net->stake[i] = sc->peers[i].stake;
+    bt_subnet_init_permits(c.net, &sc->mech);
+    if (opt->out_path && open_output(&c)) goto out;
+    if (schedule_scenario(k, &c)) { snprintf(err, errlen, "out of memory scheduling events"); goto out; }
+    c.started = now_seconds();
+    rc = bt_kernel_run(k, -1);
+    if (rc == 130) snprintf(err, errlen, "interrupted at epoch %ld", sum->epochs_done);
+    if (rc) goto out;
+    memcpy(sum->final_stake, c.net->stake, n * sizeof(double));
+    if (c.out) {
+        if (write_summary(&c)) { snprintf(err, errlen, "%s", bt_h5out_error(c.out)); rc = 1; goto out; }
+        rc = bt_h5out_commit(c.out, err, errlen) ? 1 : 0;
+        c.out = NULL;
+    }
+out:
+    bt_h5out_abort(c.out);
+    bt_kernel_free(k);
+    bt_subnet_free(c.net);
+    bt_epoch_result_free(c.res);
+    free(c.next_entry_epoch);
+    free(c.dense);
+    return rc;
+}
+
+/* Groups in order of first appearance; peers without a group count as "(none)". */
+void bt_run_print_groups(const bt_scenario *sc, const bt_run_summary *sum, FILE *f)
+{
+    size_t n = sc->npeers, ng = 0;
+    const char **name = calloc(n ? n : 1, sizeof *name);
+    double *stake = calloc(n ? n : 1, 8), *emis = calloc(n ? n : 1, 8);
+    size_t *count = calloc(n ? n : 1, sizeof *count);
+    if (!name || !stake || !emis || !count) goto out;
+    double total_stake = 0, total_emis = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *g = sc->peers[i].group[0] ? sc->peers[i].group : "(none)";
+        size_t q = 0;
+        while (q < ng && strcmp(name[q], g) != 0) q++;
+        if (q == ng) name[ng++] = g;
+        stake[q] += sum->initial_stake[i];
+        emis[q] += sum->emission[i];
+        count[q]++;
+        total_stake += sum->initial_stake[i];
+        total_emis += sum->emission[i];
+    }
+    fprintf(f, "%-16s %6s %12s %14s %8s\n", "group", "peers", "stake share", "emission share", "ratio");
+    for (size_t q = 0; q < ng; q++) {
+        double ss = total_stake > 0 ? stake[q] / total_stake : 0;
+        double es = total_emis > 0 ? emis[q] / total_emis : 0;
+        if (ss > 0)
+            fprintf(f, "%-16s %6zu %12.4f %14.4f %8.3f\n", name[q], count[q], ss, es, es / ss);
+        else
+            fprintf(f, "%-16s %6zu %12.4f %14.4f %8s\n", name[q], count[q], ss, es, "-");
+    }
+out:
+    free(name); free(stake); free(emis); free(count);
+}

@@ -1,0 +1,224 @@
+/* The checked scenario tree -> bt_scenario: the top-level keys, the peers (and the name table
+ * every later peer reference resolves through), the mechanism's parameters and the output
+ * switches. Weights and events are in scenario_schedule.c. Keys are read in a fixed order,
+ * so the first error reported for a file does not depend on the order of its keys. */
+#include "scenario/scenario_internal.h"
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
+static int is_array(const cJSON *j) { return cJSON_IsArray(j); }
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+/* ---- peers ---- */
+
+static const bt_scn_key peer_keys[] = {{"name", 1}, {"stake", 1}, {"group", 0}};
+
+static int read_peer(bt_scn_ctx *c, const cJSON *j, size_t i, bt_peer_spec *p)
+{
+    const char *name = NULL, *group = "";
+    int rc;
+    if ((rc = bt_scn_expect(c, j, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, j, peer_keys, COUNT(peer_keys)))
+        || (rc = bt_scn_string(c, j, "name", 1, &name))
+        || (rc = bt_scn_number(c, j, "stake", 0, 0, INFINITY, 0, &p->stake))
+        || (rc = bt_scn_string(c, j, "group", 0, &group)))
+        return rc;
+    p->name = dup_str(name);
+    p->group = dup_str(group);
+    if (!p->name || !p->group)
+        return bt_scn_fail(c, "out of memory");
+    size_t first;
+    int put = bt_scn_names_put(&c->peers, p->name, i, &first);
+    if (put < 0)
+        return bt_scn_fail(c, "out of memory");
+    if (put == 1) {
+        char q[BT_SCN_QUOTE_MAX];
+        bt_scn_push_key(c, "name");
+        return bt_scn_fail(c, "duplicate peer name %s (also peers[%zu].name)",
+                           bt_scn_quote(q, p->name), first);
+    }
+    return 0;
+}
+
+static int read_peers(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "peers");
+    size_t mark = bt_scn_push_key(c, "peers");
+    int rc = bt_scn_expect(c, arr, is_array, "an array");
+    if (rc)
+        return rc;
+    size_t n = 0;
+    for (const cJSON *it = arr->child; it; it = it->next)
+        n++;
+    if (n == 0)
+        return bt_scn_fail(c, "must list at least one peer");
+    out->peers = calloc(n, sizeof *out->peers);
+    if (!out->peers || bt_scn_names_init(&c->peers, n) != 0)
+        return bt_scn_fail(c, "out of memory");
+    out->npeers = n;   /* zeroed entries, so bt_scenario_free works part-way */
+    size_t i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        size_t m = bt_scn_push_index(c, i);
+        if ((rc = read_peer(c, it, i, &out->peers[i])))
+            return rc;
+        bt_scn_pop(c, m);
+    }
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+/* ---- mechanism ---- */
+
+static const char *const kind_names[] = {"yuma", "yuma3", "yuma0", "whitepaper"};
+static const bt_kind kind_values[] = {BT_KIND_YUMA, BT_KIND_YUMA3, BT_KIND_YUMA0,
+                                      BT_KIND_WHITEPAPER};
+static const char *const arith_names[] = {"float", "fixed"};
+static const bt_arith arith_values[] = {BT_ARITH_FLOAT, BT_ARITH_FIXED};
+
+static const bt_scn_key mech_keys[] = {
+    {"kind", 1}, {"arithmetic", 0}, {"kappa", 0}, {"bonds_penalty", 0},
+    {"bonds_moving_average", 0}, {"max_allowed_validators", 0}, {"liquid_alpha", 0},
+    {"tempo", 0}, {"activity_cutoff", 0}, {"stake_threshold", 0}, {"rao_emission", 0},
+    {"owner", 0}, {"stake_from_emission", 0}, {"rho", 0},
+};
+
+static const bt_scn_key alpha_keys[] = {
+    {"enabled", 0}, {"alpha_low", 0}, {"alpha_high", 0}, {"steepness", 0},
+};
+
+/* Liquid alpha: fractions in (0, 1] stored on chain as u16, and a steepness the chain stores
+ * as an i16 of x*100, hence [-327.68, 327.67]. */
+static int read_liquid_alpha(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
+{
+    const cJSON *la = cJSON_GetObjectItemCaseSensitive(mech, "liquid_alpha");
+    if (!la)
+        return 0;
+    size_t mark = bt_scn_push_key(c, "liquid_alpha");
+    int rc;
+    if ((rc = bt_scn_expect(c, la, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, la, alpha_keys, COUNT(alpha_keys)))
+        || (rc = bt_scn_bool(c, la, "enabled", &p->liquid_alpha))
+        || (rc = bt_scn_number(c, la, "alpha_low", 0, 1, 1, 0, &p->alpha_low))
+        || (rc = bt_scn_number(c, la, "alpha_high", 0, 1, 1, 0, &p->alpha_high))
+        || (rc = bt_scn_number(c, la, "steepness", -327.68, 0, 327.67, 0, &p->steepness)))
+        return rc;
+    if (p->alpha_low > p->alpha_high) {
+        char a[32], b[32];
+        return bt_scn_fail(c, "alpha_low (%s) must be <= alpha_high (%s)",
+                           bt_scn_num(a, p->alpha_low), bt_scn_num(b, p->alpha_high));
+    }
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+static int read_owner(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(mech, "owner");
+    if (!j)
+        return 0;
+    size_t mark = bt_scn_push_key(c, "owner");
+    size_t peer;
+    int rc = bt_scn_peer_ref(c, j, &peer);
+    if (rc)
+        return rc;
+    p->owner = (long)peer;
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+static int read_mechanism(bt_scn_ctx *c, const cJSON *root, bt_params *p)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "mechanism");
+    size_t mark = bt_scn_push_key(c, "mechanism");
+    int kind = -1, arith = -1, rc;
+    const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
+    bt_params_default(p);
+    if ((rc = bt_scn_expect(c, m, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, m, mech_keys, COUNT(mech_keys)))
+        || (rc = bt_scn_enum(c, m, "kind", kind_names, COUNT(kind_names), &kind))
+        || (rc = bt_scn_enum(c, m, "arithmetic", arith_names, COUNT(arith_names), &arith))
+        || (rc = bt_scn_number(c, m, "kappa", 0, 0, 1, 0, &p->kappa))
+        || (rc = bt_scn_number(c, m, "bonds_penalty", 0, 0, 1, 0, &p->bonds_penalty))
+        || (rc = bt_scn_number(c, m, "bonds_moving_average", 0, 0, 1, 0, &p->bonds_moving_average))
+        || (rc = bt_scn_integer(c, m, "max_allowed_validators", 1, 65535,
+                                &p->max_allowed_validators))
+        || (rc = read_liquid_alpha(c, m, p))
+        || (rc = bt_scn_integer(c, m, "tempo", 1, 65535, &p->tempo))
+        || (rc = bt_scn_integer(c, m, "activity_cutoff", 1, long_max, &p->activity_cutoff))
+        || (rc = bt_scn_number(c, m, "stake_threshold", 0, 0, INFINITY, 0, &p->stake_threshold))
+        || (rc = bt_scn_number(c, m, "rao_emission", 0, 1, 1.8e19, 0, &p->rao_emission))
+        || (rc = read_owner(c, m, p))
+        || (rc = bt_scn_bool(c, m, "stake_from_emission", &p->stake_from_emission))
+        || (rc = bt_scn_number(c, m, "rho", -INFINITY, 0, INFINITY, 0, &p->rho)))
+        return rc;
+    if (kind >= 0)
+        p->kind = kind_values[kind];
+    if (arith >= 0)
+        p->arithmetic = arith_values[arith];
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+/* ---- output ---- */
+
+static const bt_scn_key output_keys[] = {{"bonds", 0}, {"weights", 0}};
+
+static int read_output(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "output");
+    if (!o)
+        return 0;
+    size_t mark = bt_scn_push_key(c, "output");
+    int rc;
+    if ((rc = bt_scn_expect(c, o, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, o, output_keys, COUNT(output_keys)))
+        || (rc = bt_scn_bool(c, o, "bonds", &out->output.bonds))
+        || (rc = bt_scn_bool(c, o, "weights", &out->output.weights)))
+        return rc;
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+/* ---- top level ---- */
+
+static const bt_scn_key top_keys[] = {
+    {"name", 1}, {"description", 0}, {"seed", 0}, {"mechanism", 1}, {"peers", 1},
+    {"epochs", 1}, {"weights", 0}, {"events", 0}, {"output", 0},
+};
+
+/* Fills out from root (a JSON object whose duplicates and non-finite numbers were already
+ * rejected). On failure out holds whatever was filled; the caller frees it. */
+int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
+{
+    const char *name = NULL, *description = NULL;
+    long seed = 0;
+    const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
+    int rc;
+    if ((rc = bt_scn_check_keys(c, root, top_keys, COUNT(top_keys)))
+        || (rc = bt_scn_string(c, root, "name", 1, &name))
+        || (rc = bt_scn_string(c, root, "description", 0, &description))
+        || (rc = bt_scn_integer(c, root, "seed", 0, long_max, &seed))
+        || (rc = bt_scn_integer(c, root, "epochs", 1, BT_SCN_MAX_EPOCHS, &out->epochs))
+        || (rc = read_peers(c, root, out))
+        || (rc = read_mechanism(c, root, &out->mech))
+        || (rc = bt_scn_read_weights(c, root, out))
+        || (rc = bt_scn_read_events(c, root, out))
+        || (rc = read_output(c, root, out)))
+        return rc;
+    out->seed = (uint64_t)seed;
+    out->name = dup_str(name);
+    if (!out->name)
+        return bt_scn_fail_file(c, "out of memory");
+    return 0;
+}
