@@ -1,6 +1,7 @@
 /* bt_arena: a list of blocks; allocation bumps an offset in the newest block. */
 #include "mechanism/arena.h"
 #include <stdint.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,11 +35,24 @@ void bt_arena_free(bt_arena *a)
     free(a);
 }
 
+/* Big blocks ask for transparent huge pages: an epoch scatters into thousands of columns at
+ * once (the transpose for the median), and 4 KiB pages would miss the TLB on nearly every
+ * store. Where THP is off this is only a hint. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
 static block *new_block(size_t size)
 {
     block *b = calloc(1, sizeof *b);
     if (!b) return NULL;
-    b->data = aligned_alloc(64, size);
+    if (size >= HUGE_PAGE) {
+        size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        b->data = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
+        if (b->data) madvise(b->data, size, MADV_HUGEPAGE);
+#endif
+    } else {
+        b->data = aligned_alloc(64, size);
+    }
     if (!b->data) { free(b); return NULL; }
     b->size = size;
     return b;

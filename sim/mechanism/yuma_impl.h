@@ -109,10 +109,30 @@ __attribute__((unused)) static int FN(col_max_upscale)(bt_arena *ar, FN(mat) *m,
 typedef struct { NUM score, stake; } FN(vote);
 
 
-/* weighted_median: the chain's selection with a mid pivot, done in place with a three-way
- * partition of v[0..k). With exact sums the result does not depend on the order of v (it is
- * the score whose cumulative-stake interval holds `minority`), so partitioning in place is
- * faithful. Expected O(k). */
+/* Moves the votes of v[first..last) with score < pivot (below = 1) or <= pivot (below = 0)
+ * to the front, without branches on the data (a swap every step; the predicate only moves the
+ * boundary); returns the boundary and adds the moved votes' stake to *moved. */
+static inline size_t FN(partition)(FN(vote) *v, size_t first, size_t last, NUM pivot, int strict,
+                                   NUM *moved)
+{
+    size_t store = first;
+    NUM sum = N_ZERO;
+    for (size_t i = first; i < last; i++) {
+        FN(vote) x = v[i];
+        int take = strict ? x.score < pivot : x.score <= pivot;
+        v[i] = v[store];
+        v[store] = x;
+        sum = N_ADD(sum, take ? x.stake : N_ZERO);
+        store += (size_t)take;
+    }
+    *moved = sum;
+    return store;
+}
+
+/* weighted_median: the chain's selection with a mid pivot, in place. With exact sums the result
+ * does not depend on the order of v (it is the score whose cumulative-stake interval holds
+ * `minority`; the smallest when minority < 0, the largest past the end), so partitioning in
+ * place is faithful. Expected O(k). */
 static NUM FN(select_median)(FN(vote) *v, size_t k, NUM stake_sum, NUM minority)
 {
     size_t first = 0, last = k;
@@ -121,27 +141,17 @@ static NUM FN(select_median)(FN(vote) *v, size_t k, NUM stake_sum, NUM minority)
         size_t count = last - first;
         if (count == 0) return N_ZERO;
         if (count == 1) return v[first].score;
-        NUM pivot = v[first + count / 2].score;
-        size_t lt = first, i = first, gt = last;
-        NUM lo_stake = N_ZERO, hi_stake = N_ZERO;
-        while (i < gt) {
-            if (v[i].score < pivot) {
-                lo_stake = N_ADD(lo_stake, v[i].stake);
-                FN(vote) t = v[lt]; v[lt] = v[i]; v[i] = t;
-                lt++;
-                i++;
-            } else if (v[i].score > pivot) {
-                hi_stake = N_ADD(hi_stake, v[i].stake);
-                gt--;
-                FN(vote) t = v[gt]; v[gt] = v[i]; v[i] = t;
-            } else {
-                i++;
-            }
-        }
+        NUM pivot = v[first + count / 2].score, lo_stake, eq_stake;
+        size_t lt = FN(partition)(v, first, last, pivot, 1, &lo_stake);
         if (minority < N_ADD(lo, lo_stake) && lt > first) {
             last = lt;
             hi = N_ADD(lo, lo_stake);
-        } else if (N_SUB(hi, hi_stake) <= minority && gt < last) {
+            continue;
+        }
+        size_t gt = FN(partition)(v, lt, last, pivot, 0, &eq_stake);
+        NUM hi_stake = N_ZERO;
+        for (size_t i = gt; i < last; i++) hi_stake = N_ADD(hi_stake, v[i].stake);
+        if (N_SUB(hi, hi_stake) <= minority && gt < last) {
             first = gt;
             lo = N_SUB(hi, hi_stake);
         } else {
@@ -150,22 +160,20 @@ static NUM FN(select_median)(FN(vote) *v, size_t k, NUM stake_sum, NUM minority)
     }
 }
 
-/* The median of one column: the m present votes, plus the nv - m validators without an entry,
- * who vote 0 with the rest of stake_sum (one combined entry; exact sums make that equivalent).
- * buf holds at least m + 1 votes. */
-static NUM FN(median_walk)(const FN(vote) *e, size_t m, size_t nv, NUM stake_sum, NUM minority,
-                           FN(vote) *buf)
+/* The median of one column: e holds the m present votes and one spare slot; the other nv - m
+ * validators vote 0 with the rest of stake_sum (one combined entry in the spare slot; exact
+ * sums make that equivalent). e is reordered in place. */
+static NUM FN(median_walk)(FN(vote) *e, size_t m, size_t nv, NUM stake_sum, NUM minority)
 {
-    memcpy(buf, e, m * sizeof *buf);
     size_t k = m;
     if (nv > m) {
         NUM present = N_ZERO;
         for (size_t q = 0; q < m; q++) present = N_ADD(present, e[q].stake);
-        buf[k].score = N_ZERO;
-        buf[k].stake = N_SUB(stake_sum, present);
+        e[k].score = N_ZERO;
+        e[k].stake = N_SUB(stake_sum, present);
         k++;
     }
-    return FN(select_median)(buf, k, stake_sum, minority);
+    return FN(select_median)(e, k, stake_sum, minority);
 }
 
 /* weighted_median_col_sparse. Every validator with positive active stake votes in every column
@@ -191,7 +199,7 @@ static int FN(consensus)(bt_arena *ar, const FN(mat) *w, const NUM *active_stake
     for (size_t i = 0; i < n; i++)
         if (active_stake[i] > N_ZERO)
             for (size_t a = w->ptr[i]; a < w->ptr[i] + w->len[i]; a++) colptr[w->col[a] + 1]++;
-    for (size_t j = 0; j < n; j++) colptr[j + 1] += colptr[j];
+    for (size_t j = 0; j < n; j++) colptr[j + 1] += colptr[j] + 1;   /* + a spare slot each */
     votes = bt_arena_get(ar, colptr[n] ? colptr[n] : 1, sizeof *votes);
     fill = bt_arena_get(ar, n ? n : 1, sizeof *fill);
     if (!votes || !fill) goto out;
@@ -207,17 +215,11 @@ static int FN(consensus)(bt_arena *ar, const FN(mat) *w, const NUM *active_stake
     }
 
     int nthreads = BT_THREADS_FOR(colptr[n]);
-    FN(vote) *bufs = bt_arena_get(ar, (size_t)nthreads * (nv + 1), sizeof *bufs);
-    if (!bufs) goto out;
-    #pragma omp parallel num_threads(nthreads)
-    {
-        FN(vote) *buf = bufs + (size_t)omp_get_thread_num() * (nv + 1);
-        #pragma omp for schedule(dynamic, 64)
-        for (size_t j = 0; j < n; j++) {
-            size_t m = colptr[j + 1] - colptr[j];
-            if (m == 0) continue;              /* no entry: every vote is 0 */
-            c[j] = FN(median_walk)(votes + colptr[j], m, nv, stake_sum, minority, buf);
-        }
+    #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 64)
+    for (size_t j = 0; j < n; j++) {
+        size_t m = fill[j] - colptr[j];
+        if (m == 0) continue;                  /* no entry: every vote is 0 */
+        c[j] = FN(median_walk)(votes + colptr[j], m, nv, stake_sum, minority);
     }
     rc = 0;
 out:
