@@ -4,13 +4,20 @@ PREFIX    ?= /usr/local
 CC        ?= cc
 PKGS      := gsl libcjson hdf5
 DEB_PKGS  := build-essential pkg-config libgsl-dev libcjson-dev libhdf5-dev hdf5-tools \
-             libcriterion-dev libopenblas-dev python3-h5py python3-numpy python3-matplotlib
+             libcriterion-dev libopenblas-dev python3-h5py python3-numpy python3-matplotlib \
+             libopenmpi-dev openmpi-bin
 OPT       ?= -O2
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fopenmp -Isim -Imodels \
                -DBTSIM_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null | sed 's/-lgslcblas/-lopenblas/')
 CFLAGS    ?= $(OPT) -g
+# make MPI=1: sweeps spread over mpirun's ranks (Open MPI's mpicc).
+ifeq ($(MPI),1)
+CC        := mpicc
+CFLAGS_BASE += -DBT_MPI
+BUILD     ?= build-mpi
+endif
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS)
 LDLIBS     = $(PKG_LIBS) -lm -fopenmp
 
@@ -24,9 +31,11 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN       ?= bin/btsim
 PY        := /usr/bin/python3
 
-.PHONY: all deps check-deps run test unit-tests cli-tests asan bench clean install help
+.PHONY: FORCE all deps check-deps run test unit-tests cli-tests mpi-tests asan bench clean install help
 
 all: $(BIN)
+
+FORCE:
 
 help:
 	@echo "targets: all deps run test asan bench clean install (PREFIX=$(PREFIX))"
@@ -52,9 +61,10 @@ $(BUILD)/libbtsim.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(BUILD)/libbtsim.a
+# Always relinked (a second): bin/btsim may come from the MPI or the plain build.
+$(BIN): $(CLI_OBJ) $(BUILD)/libbtsim.a FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out FORCE,$^) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libbtsim.a
 	@mkdir -p $(dir $@)
@@ -71,8 +81,15 @@ unit-tests: $(TEST_BIN)
 cli-tests: $(BIN)
 	@BTSIM=$(CURDIR)/$(BIN) bash tests/cli_tests.sh
 
+# The MPI build goes to build-mpi/ so that it never mixes objects with the plain one.
+mpi-tests:
+	@if command -v mpicc >/dev/null && command -v mpirun >/dev/null; then \
+	  $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi BIN=build-mpi/btsim build-mpi/btsim >/dev/null && \
+	  BTSIM=$(CURDIR)/$(BIN) BTSIM_MPI=$(CURDIR)/build-mpi/btsim bash tests/mpi_tests.sh; \
+	else echo "mpi-tests: mpicc/mpirun not installed (make deps); skipped"; fi
+
 test: check-deps
-	@$(MAKE) --no-print-directory unit-tests cli-tests
+	@$(MAKE) --no-print-directory unit-tests cli-tests mpi-tests
 
 asan: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
@@ -81,13 +98,14 @@ asan: check-deps
 
 bench: check-deps
 	@$(MAKE) --no-print-directory all
-	@BTSIM=$(CURDIR)/$(BIN) bash bench/run.sh
+	@if command -v mpicc >/dev/null; then $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi BIN=build-mpi/btsim build-mpi/btsim >/dev/null; fi
+	@BTSIM=$(CURDIR)/$(BIN) BTSIM_MPI=$(CURDIR)/build-mpi/btsim bash bench/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/btsim
 
 clean:
-	rm -rf build build-asan bin out
+	rm -rf build build-asan build-mpi bin out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -22,3 +22,20 @@ for size in "256 256" "1024 4096"; do
   done
 done
 echo "Reference (issue 2): yuma-simulation on torch ~5 ms and ~1.2 s; vectorised numpy ~10 ms and ~0.8 s."
+
+# Sweep throughput: the same 1000-run sweep with 1 and 2 workers (OpenMP) and under
+# mpirun -np 2 (when the MPI build exists: make MPI=1 BUILD=build-mpi BIN=build-mpi/btsim).
+SWEEP=$(dirname "$0")/sweep_1000.json
+TMPD=$(mktemp -d)
+trap 'rm -rf "$TMPD"' EXIT
+t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { print b - a }'; }
+t1=$(t "$BTSIM" sweep "$SWEEP" -o "$TMPD/j1" --jobs 1 --quiet)
+t2=$(t "$BTSIM" sweep "$SWEEP" -o "$TMPD/j2" --jobs 2 --quiet)
+printf '\n%-34s %10s %10s %10s\n' "sweep (1000 runs)" seconds "runs/s" "x 1 job"
+awk -v t="$t1" 'BEGIN { printf "%-34s %10.2f %10.1f %10.2f\n", "--jobs 1", t, 1000/t, 1 }'
+awk -v t="$t2" -v b="$t1" 'BEGIN { printf "%-34s %10.2f %10.1f %10.2f\n", "--jobs 2", t, 1000/t, b/t }'
+if [ -n "${BTSIM_MPI:-}" ] && [ -x "$BTSIM_MPI" ] && command -v mpirun >/dev/null; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  tm=$(t mpirun -np 2 --oversubscribe "$BTSIM_MPI" sweep "$SWEEP" -o "$TMPD/mpi" --jobs 1 --quiet)
+  awk -v t="$tm" -v b="$t1" 'BEGIN { printf "%-34s %10.2f %10.1f %10.2f\n", "mpirun -np 2 (1 job per rank)", t, 1000/t, b/t }'
+fi

@@ -90,5 +90,13 @@ if [ -x "$ROOT/tests/run_bad_inputs.sh" ] || [ -f "$ROOT/tests/run_bad_inputs.sh
   fi
 fi
 
+# sweeps
+if BTSIM="$BTSIM" bash "$ROOT/tests/sweep_tests.sh" > "$TMP/sweep.txt" 2>&1; then
+  ok "sweep suite: $(tail -n1 "$TMP/sweep.txt")"
+else
+  grep '^not ok' "$TMP/sweep.txt" | head -20
+  bad "sweep suite: $(tail -n1 "$TMP/sweep.txt")"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,8 @@
 #include <errno.h>
 
 int bt_cli_bench(int argc, char **argv);
+int bt_cli_sweep(int argc, char **argv);     /* sweep_cmd.c */
+volatile int *bt_cli_install_signals(void); /* main.c */
 long bt_cli_parse_count(const char *s, long max);
 
 #endif

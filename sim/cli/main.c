@@ -21,15 +21,27 @@ static void on_signal(int sig)
     interrupt_flag = 1;
 }
 
+/* SIGINT and SIGTERM set a flag that runs and sweeps poll: they stop cleanly, keep what is
+ * complete and leave no partial output. */
+volatile int *bt_cli_install_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    return &interrupt_flag;
+}
+
 static const char *usage_text =
     "usage: btsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--set key.path=value]... [--quiet]\n"
     "       btsim validate SCENARIO.json [--set key.path=value]...\n"
+    "       btsim sweep SWEEP.json -o DIR [--jobs N] [--resume] [--quiet]\n"
     "       btsim bench --validators V --miners M [--kind yuma3] [--epochs N] [--threads T] [--seed N]\n"
     "       btsim --help | --version\n"
     "\n"
     "run       simulates the scenario and writes HDF5 (schema: docs/hdf5-schema.md), then prints\n"
     "          stake share against emission share per group\n"
     "validate  checks a scenario file and exits 0, or 2 with one line naming the file and JSON path\n"
+    "sweep     runs every point of a sweep file on all cores (and MPI ranks when built with MPI=1),\n"
+    "          one HDF5 file per run plus DIR/summary.h5 (docs/sweeps.md)\n"
     "bench     times epochs on random dense weights with liquid alpha on; last line epoch_ms=...\n"
     "\n"
     "Scenario keys: docs/scenario.md.\n";
@@ -126,8 +138,7 @@ static int cmd_run(int argc, char **argv)
     rc = bt_scenario_load(a.scenario, a.sets, a.nsets, &sc, err, sizeof err);
     if (rc) { fprintf(stderr, "%s\n", err); free(a.sets); return rc; }
     if (a.threads > 0) omp_set_num_threads((int)a.threads);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    bt_cli_install_signals();
     bt_run_options opt = {.out_path = a.out, .seed = a.have_seed ? a.seed : sc.seed, .quiet = a.quiet,
                           .interrupt = &interrupt_flag};
     bt_run_summary sum;
@@ -155,6 +166,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return bt_cli_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep")) return bt_cli_sweep(argc - 1, argv + 1);
     char msg[256];
     snprintf(msg, sizeof msg, "unknown command \"%s\"", cmd);
     return usage_error(msg);

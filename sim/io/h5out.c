@@ -517,6 +517,11 @@ int bt_h5out_dataset(bt_h5out *o, const char *dataset_path, bt_h5_type type, int
     return 0;
 }
 
+int bt_h5out_string_dataset(bt_h5out *o, const char *dataset_path, const char *const *s, size_t n)
+{
+    return bt_h5out_strings(o, dataset_path, s, n) < 0 ? -1 : 0;
+}
+
 int bt_h5out_attr_string(bt_h5out *o, const char *name, const char *value)
 {
     char why[200];

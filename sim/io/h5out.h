@@ -38,6 +38,9 @@ int bt_h5out_write(bt_h5out *o, int series, long epoch, const void *data);
 int bt_h5out_dataset(bt_h5out *o, const char *dataset_path, bt_h5_type type, int ndims,
                      const size_t *dims, const void *data);
 
+/* A whole 1-D dataset of n variable-length UTF-8 strings. 0 or -1. */
+int bt_h5out_string_dataset(bt_h5out *o, const char *dataset_path, const char *const *s, size_t n);
+
 /* Root-level string attribute. 0 or -1. */
 int bt_h5out_attr_string(bt_h5out *o, const char *name, const char *value);
 

@@ -12,7 +12,7 @@
 
 /* Reads the whole file into a malloc'd buffer, refusing more than BT_SCN_MAX_BYTES before
  * reading it when the size is known, and while reading when it is not (a pipe). */
-static int read_file(bt_scn_ctx *c, const char *path, char **text, size_t *len)
+int bt_scn_read_file(bt_scn_ctx *c, const char *path, char **text, size_t *len)
 {
     *text = NULL;
     *len = 0;
@@ -127,7 +127,7 @@ int bt_scenario_load(const char *path, const char *const *overrides, size_t nove
     bt_scn_ctx_init(&c, path, err, errlen);
     if (!path)
         return bt_scn_fail_file(&c, "cannot read: no file name");
-    int rc = read_file(&c, path, &text, &len);
+    int rc = bt_scn_read_file(&c, path, &text, &len);
     if (!rc)
         rc = bt_scenario_parse(path, text, len, overrides, noverrides, out, err, errlen);
     free(text);

@@ -76,6 +76,9 @@ int bt_scn_enum(bt_scn_ctx *c, const cJSON *obj, const char *key, const char *co
                 size_t n, int *out);
 int bt_scn_peer_ref(bt_scn_ctx *c, const cJSON *j, size_t *peer);
 
+/* scenario.c: reads a whole file, bounded by BT_SCN_MAX_BYTES */
+int bt_scn_read_file(bt_scn_ctx *c, const char *path, char **text, size_t *len);
+
 /* scenario_json.c: text -> cJSON tree, and checks over the whole tree */
 int bt_scn_parse_json(bt_scn_ctx *c, const char *text, size_t len, cJSON **root);
 int bt_scn_scan_value(const char *text, size_t len, char *what, size_t n);
