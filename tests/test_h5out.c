@@ -70,7 +70,7 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static const char *const g_names[] = { "alice", "bob", "\xc3\xa7" "arol \xe2\x9c\x93" };
+static const char *const g_names[] = { "alice", "bob", "\303\247arol \342\234\223" };
 static const char *const g_groups[] = { "validators", "", NULL };
 
 static bt_h5_meta small_meta(long epochs, const char *json)
@@ -421,6 +421,22 @@ Test(h5out, abort_leaves_nothing)
     bt_h5out_abort(NULL);
     cr_assert_eq(count_entries(NULL), 0);
     cr_assert_eq(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+}
+
+/* A commit that can't rename (the final path is a directory) fails and leaves no tmp file. */
+Test(h5out, failed_commit_cleans_up)
+{
+    char err[512] = "";
+    const char *path = in_dir("run.h5");
+    cr_assert_eq(mkdir(path, 0755), 0);
+    bt_h5_meta m = small_meta(1, "{}");
+    bt_h5out *o = NULL;
+    cr_assert_eq(bt_h5out_open(&o, path, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(bt_h5out_commit(o, err, sizeof err), -1);
+    cr_assert_not_null(strstr(err, "cannot rename"), "%s", err);
+    cr_assert_eq(count_entries(".tmp."), 0, "temporary file left behind");
+    cr_assert_eq(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+    rmdir(path);
 }
 
 Test(h5out, open_in_missing_directory_fails)
