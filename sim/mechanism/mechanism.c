@@ -9,6 +9,8 @@ const char *const bt_phase_names[BT_PHASES] = {"setup", "weights", "consensus", 
 static const bt_mechanism mechanisms[] = {
     {"yuma", BT_KIND_YUMA, bt_yuma_epoch},
     {"yuma3", BT_KIND_YUMA3, bt_yuma_epoch},
+    {"yuma0", BT_KIND_YUMA0, bt_yuma0_epoch},
+    {"whitepaper", BT_KIND_WHITEPAPER, bt_whitepaper_epoch},
 };
 
 const bt_mechanism *bt_mechanism_for(bt_kind kind)
@@ -26,7 +28,7 @@ bt_epoch_result *bt_epoch_result_alloc(size_t n)
     r->n = n;
     double **d[] = {&r->stake_weight, &r->active_stake, &r->consensus, &r->incentive, &r->dividends,
                     &r->validator_trust, &r->rank, &r->trust, &r->server_emission,
-                    &r->validator_emission, &r->emission};
+                    &r->validator_emission, &r->emission, &r->scaling};
     int ok = 1;
     for (size_t q = 0; q < sizeof d / sizeof d[0]; q++) ok &= (*d[q] = calloc(m, sizeof(double))) != NULL;
     uint16_t **u[] = {&r->u16_stake_weight, &r->u16_consensus, &r->u16_incentive, &r->u16_dividends,
@@ -46,7 +48,7 @@ void bt_epoch_result_free(bt_epoch_result *r)
     if (!r) return;
     free(r->stake_weight); free(r->active_stake); free(r->consensus); free(r->incentive);
     free(r->dividends); free(r->validator_trust); free(r->rank); free(r->trust);
-    free(r->server_emission); free(r->validator_emission); free(r->emission);
+    free(r->server_emission); free(r->validator_emission); free(r->emission); free(r->scaling);
     free(r->u16_stake_weight); free(r->u16_consensus); free(r->u16_incentive);
     free(r->u16_dividends); free(r->u16_validator_trust);
     free(r->rao_server); free(r->rao_validator); free(r->rao_emission);
@@ -64,8 +66,8 @@ void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out)
         for (uint32_t q = 0; q < r->len; q++)
             out[i * n + r->col[q]] = fixed && p->kind == BT_KIND_YUMA3 ? r->val[q] / 65535.0 : r->val[q];
     }
-    if (p->kind != BT_KIND_YUMA) return;
-    for (size_t j = 0; j < n; j++) {   /* original Yuma carries column-normalised bonds */
+    if (p->kind == BT_KIND_YUMA3) return;
+    for (size_t j = 0; j < n; j++) {   /* column-normalised: original Yuma, yuma0; whitepaper ownership */
         double s = 0;
         for (size_t i = 0; i < n; i++) s += out[i * n + j];
         if (s > 0) for (size_t i = 0; i < n; i++) out[i * n + j] /= s;

@@ -32,6 +32,12 @@ typedef struct {
     /* fixed arithmetic: the chain's stored values */
     uint16_t *u16_stake_weight, *u16_consensus, *u16_incentive, *u16_dividends, *u16_validator_trust;
     uint64_t *rao_server, *rao_validator, *rao_emission;
+    /* sigmoid forms (yuma0, whitepaper): the chain loss L = -sum_j rank_j (consensus_j - 0.5),
+     * the min_allowed_weights in force during the epoch, and the scaling vector of the
+     * whitepaper's scaling-vector variant (all 1 otherwise) */
+    double chain_loss;
+    long min_allowed_weights;
+    double *scaling;
     /* wall time of the epoch's phases, ms (bench --phases): see bt_phase_names */
     double phase_ms[BT_PHASES];
 } bt_epoch_result;
@@ -57,8 +63,13 @@ const bt_mechanism *bt_mechanism_for(bt_kind kind);
 /* Chain Yuma (kinds yuma and yuma3), either arithmetic. */
 int bt_yuma_epoch(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
 
+/* The whitepaper's mechanism and the chain's first on-chain form (float only): whitepaper.h. */
+int bt_whitepaper_epoch(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
+int bt_yuma0_epoch(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
+
 /* Bonds as the mechanism carries them into the next epoch, dense n x n row-major (row = holder):
- * Yuma 3 per-pair values in [0,1]; original Yuma column-normalised. */
+ * Yuma 3 per-pair values in [0,1]; original Yuma and yuma0 column-normalised; whitepaper the
+ * ownership b_ij / sum_k b_kj. */
 void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out);
 
 #endif

@@ -21,6 +21,29 @@ void bt_params_default(bt_params *p)
     p->owner = -1;
     p->stake_from_emission = 0;
     p->rho = 10.0;
+    p->tau = 0.1;
+    p->emission = BT_EMIT_PROPORTIONAL;
+    p->self_share = 0.5;
+    p->count_self_weights = 1;
+    p->active_stake_only = 0;
+    p->edge_threshold = 0.0;
+    p->bond_accrual = BT_BONDS_CUMULATIVE;
+    p->weight_cuts = 0;
+    p->min_allowed_weights = 0;
+    p->max_min_ratio = 0.0;
+    p->short_rows = BT_SHORT_REJECT;
+    p->peg_controller = 0;
+    p->controller_step = 1;
+    p->controller_max = 0;
+    p->scaling_vector = 0;
+    p->scaling_lr = 0.05;
+    p->scaling_depth = 0;
+}
+
+void bt_params_kind_defaults(bt_params *p)
+{
+    if (p->kind == BT_KIND_WHITEPAPER)
+        p->kappa = 0.5;   /* the paper's kappa (spec whitepaper.md 1.5, Figure 4) */
 }
 
 long bt_params_activity_cutoff(const bt_params *p)

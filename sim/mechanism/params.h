@@ -14,6 +14,11 @@ typedef enum {
 
 typedef enum { BT_ARITH_FLOAT = 0, BT_ARITH_FIXED } bt_arith;
 
+/* Whitepaper: how much stake a step mints, how bonds accrue, what the peg does to short rows. */
+typedef enum { BT_EMIT_PROPORTIONAL = 0, BT_EMIT_FIXED } bt_emission_mode;
+typedef enum { BT_BONDS_CUMULATIVE = 0, BT_BONDS_EMA } bt_bond_accrual;
+typedef enum { BT_SHORT_REJECT = 0, BT_SHORT_PAD } bt_short_rows;
+
 typedef struct {
     bt_kind kind;
     bt_arith arithmetic;
@@ -33,9 +38,31 @@ typedef struct {
     int stake_from_emission;      /* add each epoch's emission (in tokens) to stake */
     /* sigmoid forms (yuma0, whitepaper) */
     double rho;
+    /* whitepaper (docs/scenario.md; spec whitepaper.md sections 1 and 4) */
+    double tau;                   /* mint per step: tau x total stake, or tau tokens (fixed) */
+    bt_emission_mode emission;
+    double self_share;            /* share of its incentive a peer keeps; the rest goes to bonds */
+    int count_self_weights;       /* self-weights count in rank and trust */
+    int active_stake_only;        /* normalise stake over active peers only */
+    double edge_threshold;        /* an edge counts in trust when its normalised weight exceeds it */
+    bt_bond_accrual bond_accrual; /* cumulative, or an EMA with bonds_moving_average */
+    long weight_cuts;             /* yuma0: weight-consensus cuts, 0..3 */
+    /* the consensus peg (whitepaper, yuma0) */
+    long min_allowed_weights;     /* rows with fewer non-zero weights are rejected or padded */
+    double max_min_ratio;         /* rows whose max/min non-zero weight exceeds it are rejected; 0 off */
+    bt_short_rows short_rows;
+    int peg_controller;           /* raise min_allowed_weights by controller_step while L >= 0 */
+    long controller_step;
+    long controller_max;          /* 0: the number of peers - 1 */
+    /* the scaling-vector variant (whitepaper, spec section 1.14) */
+    int scaling_vector;
+    double scaling_lr;            /* gradient step on the scaling vector while L >= 0 */
+    long scaling_depth;           /* connectivity: paths up to this many edges; 0 unlimited */
 } bt_params;
 
 void bt_params_default(bt_params *p);
+/* Defaults that depend on p->kind (whitepaper: kappa 0.5); call after setting the kind. */
+void bt_params_kind_defaults(bt_params *p);
 long bt_params_activity_cutoff(const bt_params *p);
 const char *bt_kind_name(bt_kind k);
 

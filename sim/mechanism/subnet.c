@@ -43,6 +43,7 @@ void bt_subnet_free(bt_subnet *net)
     free(net->last_update);
     free(net->permit);
     bt_arena_free(net->arena);
+    if (net->mech_state_free) net->mech_state_free(net->mech_state);
     free(net);
 }
 

@@ -25,6 +25,8 @@ typedef struct {
     int64_t current_block;
     int64_t last_step_block;         /* block of the last epoch, 0 before the first */
     struct bt_arena *arena;          /* the epoch's scratch memory, kept between epochs */
+    void *mech_state;                /* what a mechanism keeps between epochs (whitepaper, yuma0) */
+    void (*mech_state_free)(void *); /* frees mech_state; bt_subnet_free calls it */
 } bt_subnet;
 
 bt_subnet *bt_subnet_alloc(size_t n);

@@ -20,6 +20,7 @@ typedef struct {
     int f64[16], nf64;
     int active, permit, bonds, weights;
     int u16[5], u64[3];
+    int rank, trust, loss, min_weights, scaling;   /* sigmoid kinds (whitepaper, yuma0); else -1 */
 } series_ids;
 
 typedef struct {
@@ -74,6 +75,39 @@ static int on_reset_bonds(bt_kernel *k, const bt_event *ev, void *vctx)
     return 0;
 }
 
+static int is_sigmoid_kind(const bt_params *p) { return p->kind == BT_KIND_WHITEPAPER || p->kind == BT_KIND_YUMA0; }
+
+/* The sigmoid kinds' own series: rank, trust, the chain loss and the min_allowed_weights in
+ * force ([epochs x 1] each), and the scaling vector of the whitepaper's variant. */
+static int declare_sigmoid_series(run_ctx *c)
+{
+    const bt_params *p = &c->sc->mech;
+    size_t dims[1] = {c->sc->npeers}, one[1] = {1};
+    c->ids.rank = c->ids.trust = c->ids.loss = c->ids.min_weights = c->ids.scaling = -1;
+    if (!is_sigmoid_kind(p)) return 0;
+    int vb = p->kind == BT_KIND_WHITEPAPER && p->scaling_vector;
+    if ((c->ids.rank = bt_h5out_series(c->out, "/epochs/rank", BT_H5_F64, 1, dims, "fraction")) < 0 ||
+        (c->ids.trust = bt_h5out_series(c->out, "/epochs/trust", BT_H5_F64, 1, dims, vb ? "token" : "fraction")) < 0 ||
+        (c->ids.loss = bt_h5out_series(c->out, "/epochs/chain_loss", BT_H5_F64, 1, one, NULL)) < 0 ||
+        (c->ids.min_weights = bt_h5out_series(c->out, "/epochs/min_allowed_weights", BT_H5_U64, 1, one, "count")) < 0)
+        return -1;
+    if (vb && (c->ids.scaling = bt_h5out_series(c->out, "/epochs/scaling_vector", BT_H5_F64, 1, dims, NULL)) < 0)
+        return -1;
+    return 0;
+}
+
+static int record_sigmoid(run_ctx *c, long e)
+{
+    const bt_epoch_result *r = c->res;
+    uint64_t m = r->min_allowed_weights > 0 ? (uint64_t)r->min_allowed_weights : 0;
+    if (c->ids.rank < 0) return 0;
+    if (bt_h5out_write(c->out, c->ids.rank, e, r->rank) || bt_h5out_write(c->out, c->ids.trust, e, r->trust) ||
+        bt_h5out_write(c->out, c->ids.loss, e, &r->chain_loss) || bt_h5out_write(c->out, c->ids.min_weights, e, &m))
+        return -1;
+    if (c->ids.scaling >= 0 && bt_h5out_write(c->out, c->ids.scaling, e, r->scaling)) return -1;
+    return 0;
+}
+
 static int declare_series(run_ctx *c)
 {
     size_t n = c->sc->npeers, dims[2] = {n, n};
@@ -93,6 +127,7 @@ static int declare_series(run_ctx *c)
         (c->ids.bonds = bt_h5out_series(c->out, "/epochs/bonds", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
     if (c->sc->output.weights &&
         (c->ids.weights = bt_h5out_series(c->out, "/epochs/weights", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
+    if (declare_sigmoid_series(c)) return -1;
     if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
         static const char *u16_names[] = {"/fixed/stake_weight", "/fixed/consensus", "/fixed/incentive",
                                           "/fixed/dividends", "/fixed/validator_trust"};
@@ -136,6 +171,7 @@ static int record(run_ctx *c, long e)
         dense_weights(c->net, c->dense);
         if (bt_h5out_write(c->out, c->ids.weights, e, c->dense)) return -1;
     }
+    if (record_sigmoid(c, e)) return -1;
     if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
         const uint16_t *u16[] = {r->u16_stake_weight, r->u16_consensus, r->u16_incentive, r->u16_dividends,
                                  r->u16_validator_trust};
@@ -179,7 +215,9 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
         s->emission[i] += c->res->emission[i];
         s->server_emission[i] += c->res->server_emission[i];
         s->validator_emission[i] += c->res->validator_emission[i];
-        if (c->sc->mech.stake_from_emission) c->net->stake[i] += c->res->emission[i] / 1e9;
+        /* the whitepaper mints into the stake itself (S += tau dS) */
+        if (c->sc->mech.stake_from_emission && c->sc->mech.kind != BT_KIND_WHITEPAPER)
+            c->net->stake[i] += c->res->emission[i] / 1e9;
     }
     s->epochs_done = e + 1;
     if (c->opt->observe) {
@@ -274,6 +312,10 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     c.mech = bt_mechanism_for(sc->mech.kind);
     if (!c.mech) {
         snprintf(err, errlen, "%s: mechanism.kind: \"%s\" is not implemented yet", sc->path, bt_kind_name(sc->mech.kind));
+        return 2;
+    }
+    if (sc->mech.kind == BT_KIND_YUMA0 && sc->mech.arithmetic == BT_ARITH_FIXED) {
+        snprintf(err, errlen, "%s: mechanism.arithmetic: kind \"yuma0\" runs in float arithmetic only, got \"fixed\"", sc->path);
         return 2;
     }
     if (summary_alloc(sum, n)) { snprintf(err, errlen, "out of memory"); return 1; }

@@ -90,7 +90,10 @@ static const bt_scn_key mech_keys[] = {
     {"kind", 1}, {"arithmetic", 0}, {"kappa", 0}, {"bonds_penalty", 0},
     {"bonds_moving_average", 0}, {"max_allowed_validators", 0}, {"liquid_alpha", 0},
     {"tempo", 0}, {"activity_cutoff", 0}, {"stake_threshold", 0}, {"rao_emission", 0},
-    {"owner", 0}, {"stake_from_emission", 0}, {"rho", 0},
+    {"owner", 0}, {"stake_from_emission", 0}, {"rho", 0}, {"tau", 0}, {"emission", 0},
+    {"self_share", 0}, {"count_self_weights", 0}, {"active_stake_only", 0},
+    {"edge_threshold", 0}, {"bond_accrual", 0}, {"weight_cuts", 0}, {"peg", 0},
+    {"scaling_vector", 0},
 };
 
 static const bt_scn_key alpha_keys[] = {
@@ -137,17 +140,125 @@ static int read_owner(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
     return 0;
 }
 
+/* ---- the sigmoid forms' keys (whitepaper, yuma0) ---- */
+
+static const char *const emission_names[] = {"proportional", "fixed"};
+static const bt_emission_mode emission_values[] = {BT_EMIT_PROPORTIONAL, BT_EMIT_FIXED};
+static const char *const accrual_names[] = {"cumulative", "ema"};
+static const bt_bond_accrual accrual_values[] = {BT_BONDS_CUMULATIVE, BT_BONDS_EMA};
+static const char *const short_names[] = {"reject", "pad"};
+static const bt_short_rows short_values[] = {BT_SHORT_REJECT, BT_SHORT_PAD};
+
+static const bt_scn_key peg_keys[] = {
+    {"min_allowed_weights", 0}, {"max_min_ratio", 0}, {"short_rows", 0},
+    {"controller", 0}, {"controller_step", 0}, {"controller_max", 0},
+};
+
+static const bt_scn_key scaling_keys[] = {{"enabled", 0}, {"learning_rate", 0}, {"depth", 0}};
+
+/* The consensus peg: a minimum number of non-zero weights per row, a max/min ratio (0 = off,
+ * else >= 1), what happens to short rows, and the controller that raises the minimum. */
+static int read_peg(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
+{
+    const cJSON *peg = cJSON_GetObjectItemCaseSensitive(mech, "peg");
+    if (!peg)
+        return 0;
+    size_t mark = bt_scn_push_key(c, "peg");
+    const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
+    int shrt = -1, rc;
+    if ((rc = bt_scn_expect(c, peg, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, peg, peg_keys, COUNT(peg_keys)))
+        || (rc = bt_scn_integer(c, peg, "min_allowed_weights", 0, long_max, &p->min_allowed_weights))
+        || (rc = bt_scn_number(c, peg, "max_min_ratio", 0, 0, INFINITY, 0, &p->max_min_ratio))
+        || (rc = bt_scn_enum(c, peg, "short_rows", short_names, COUNT(short_names), &shrt))
+        || (rc = bt_scn_bool(c, peg, "controller", &p->peg_controller))
+        || (rc = bt_scn_integer(c, peg, "controller_step", 1, long_max, &p->controller_step))
+        || (rc = bt_scn_integer(c, peg, "controller_max", 0, long_max, &p->controller_max)))
+        return rc;
+    if (shrt >= 0)
+        p->short_rows = short_values[shrt];
+    char a[32], b[32];
+    if (p->max_min_ratio > 0 && p->max_min_ratio < 1) {
+        bt_scn_push_key(c, "max_min_ratio");
+        return bt_scn_fail(c, "must be 0 (off) or >= 1, got %s", bt_scn_num(a, p->max_min_ratio));
+    }
+    if (p->controller_max > 0 && p->controller_max < p->min_allowed_weights)
+        return bt_scn_fail(c, "controller_max (%s) must be 0 or >= min_allowed_weights (%s)",
+                           bt_scn_num(a, (double)p->controller_max),
+                           bt_scn_num(b, (double)p->min_allowed_weights));
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+static int read_scaling_vector(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
+{
+    const cJSON *sv = cJSON_GetObjectItemCaseSensitive(mech, "scaling_vector");
+    if (!sv)
+        return 0;
+    size_t mark = bt_scn_push_key(c, "scaling_vector");
+    const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
+    int rc;
+    if ((rc = bt_scn_expect(c, sv, is_object, "an object"))
+        || (rc = bt_scn_check_keys(c, sv, scaling_keys, COUNT(scaling_keys)))
+        || (rc = bt_scn_bool(c, sv, "enabled", &p->scaling_vector))
+        || (rc = bt_scn_number(c, sv, "learning_rate", 0, 1, INFINITY, 0, &p->scaling_lr))
+        || (rc = bt_scn_integer(c, sv, "depth", 0, long_max, &p->scaling_depth)))
+        return rc;
+    bt_scn_pop(c, mark);
+    return 0;
+}
+
+static int read_sigmoid_keys(bt_scn_ctx *c, const cJSON *m, bt_params *p)
+{
+    int emission = -1, accrual = -1, rc;
+    if ((rc = bt_scn_number(c, m, "tau", 0, 0, INFINITY, 0, &p->tau))
+        || (rc = bt_scn_enum(c, m, "emission", emission_names, COUNT(emission_names), &emission))
+        || (rc = bt_scn_number(c, m, "self_share", 0, 0, 1, 0, &p->self_share))
+        || (rc = bt_scn_bool(c, m, "count_self_weights", &p->count_self_weights))
+        || (rc = bt_scn_bool(c, m, "active_stake_only", &p->active_stake_only))
+        || (rc = bt_scn_number(c, m, "edge_threshold", 0, 0, 1, 1, &p->edge_threshold))
+        || (rc = bt_scn_enum(c, m, "bond_accrual", accrual_names, COUNT(accrual_names), &accrual))
+        || (rc = bt_scn_integer(c, m, "weight_cuts", 0, 3, &p->weight_cuts))
+        || (rc = read_peg(c, m, p))
+        || (rc = read_scaling_vector(c, m, p)))
+        return rc;
+    if (emission >= 0)
+        p->emission = emission_values[emission];
+    if (accrual >= 0)
+        p->bond_accrual = accrual_values[accrual];
+    return 0;
+}
+
+/* kind and arithmetic first: the kind sets some defaults (whitepaper: kappa 0.5), and the
+ * whitepaper runs in float only. */
+static int read_kind(bt_scn_ctx *c, const cJSON *m, bt_params *p)
+{
+    int kind = -1, arith = -1, rc;
+    if ((rc = bt_scn_enum(c, m, "kind", kind_names, COUNT(kind_names), &kind))
+        || (rc = bt_scn_enum(c, m, "arithmetic", arith_names, COUNT(arith_names), &arith)))
+        return rc;
+    if (kind >= 0)
+        p->kind = kind_values[kind];
+    if (arith >= 0)
+        p->arithmetic = arith_values[arith];
+    bt_params_kind_defaults(p);
+    if (p->kind == BT_KIND_WHITEPAPER && p->arithmetic == BT_ARITH_FIXED) {
+        bt_scn_push_key(c, "arithmetic");
+        return bt_scn_fail(c, "kind \"whitepaper\" runs in float arithmetic only, got \"fixed\"");
+    }
+    return 0;
+}
+
 static int read_mechanism(bt_scn_ctx *c, const cJSON *root, bt_params *p)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "mechanism");
     size_t mark = bt_scn_push_key(c, "mechanism");
-    int kind = -1, arith = -1, rc;
+    int rc;
     const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
     bt_params_default(p);
     if ((rc = bt_scn_expect(c, m, is_object, "an object"))
         || (rc = bt_scn_check_keys(c, m, mech_keys, COUNT(mech_keys)))
-        || (rc = bt_scn_enum(c, m, "kind", kind_names, COUNT(kind_names), &kind))
-        || (rc = bt_scn_enum(c, m, "arithmetic", arith_names, COUNT(arith_names), &arith))
+        || (rc = read_kind(c, m, p))
         || (rc = bt_scn_number(c, m, "kappa", 0, 0, 1, 0, &p->kappa))
         || (rc = bt_scn_number(c, m, "bonds_penalty", 0, 0, 1, 0, &p->bonds_penalty))
         || (rc = bt_scn_number(c, m, "bonds_moving_average", 0, 0, 1, 0, &p->bonds_moving_average))
@@ -160,12 +271,9 @@ static int read_mechanism(bt_scn_ctx *c, const cJSON *root, bt_params *p)
         || (rc = bt_scn_number(c, m, "rao_emission", 0, 1, 1.8e19, 0, &p->rao_emission))
         || (rc = read_owner(c, m, p))
         || (rc = bt_scn_bool(c, m, "stake_from_emission", &p->stake_from_emission))
-        || (rc = bt_scn_number(c, m, "rho", -INFINITY, 0, INFINITY, 0, &p->rho)))
+        || (rc = bt_scn_number(c, m, "rho", -INFINITY, 0, INFINITY, 0, &p->rho))
+        || (rc = read_sigmoid_keys(c, m, p)))
         return rc;
-    if (kind >= 0)
-        p->kind = kind_values[kind];
-    if (arith >= 0)
-        p->arithmetic = arith_values[arith];
     bt_scn_pop(c, mark);
     return 0;
 }
