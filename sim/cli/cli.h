@@ -7,6 +7,7 @@
 int bt_cli_bench(int argc, char **argv);
 int bt_cli_sweep(int argc, char **argv);     /* sweep_cmd.c */
 volatile int *bt_cli_install_signals(void); /* main.c */
+int bt_cli_report(int argc, char **argv);   /* report.c */
 long bt_cli_parse_count(const char *s, long max);
 
 #endif

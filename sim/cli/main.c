@@ -34,6 +34,7 @@ static const char *usage_text =
     "usage: btsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--set key.path=value]... [--quiet]\n"
     "       btsim validate SCENARIO.json [--set key.path=value]...\n"
     "       btsim sweep SWEEP.json -o DIR [--jobs N] [--resume] [--quiet]\n"
+    "       btsim report OUT.h5|SWEEP_DIR [--peers] [--rows N] [--csv]\n"
     "       btsim bench --validators V --miners M [--kind yuma3] [--epochs N] [--threads T] [--seed N]\n"
     "       btsim --help | --version\n"
     "\n"
@@ -42,6 +43,7 @@ static const char *usage_text =
     "validate  checks a scenario file and exits 0, or 2 with one line naming the file and JSON path\n"
     "sweep     runs every point of a sweep file on all cores (and MPI ranks when built with MPI=1),\n"
     "          one HDF5 file per run plus DIR/summary.h5 (docs/sweeps.md)\n"
+    "report    summarises a run (shares per group, consensus and dividends over epochs) or a sweep\n"
     "bench     times epochs on random dense weights with liquid alpha on; last line epoch_ms=...\n"
     "\n"
     "Scenario keys: docs/scenario.md.\n";
@@ -167,6 +169,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return bt_cli_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep")) return bt_cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return bt_cli_report(argc - 1, argv + 1);
     char msg[256];
     snprintf(msg, sizeof msg, "unknown command \"%s\"", cmd);
     return usage_error(msg);
