@@ -117,6 +117,32 @@ static int read_fixed(bt_scn_ctx *c, const cJSON *root, bt_sweep *sw)
     return rc;
 }
 
+/* The base scenario with every "set" override. When that fails, the blame goes to the base
+ * alone if it fails without overrides, else to the first override that breaks it, reported at
+ * set["KEY"] (a scenario key path holds dots, hence the quoted form). */
+static int check_fixed(bt_scn_ctx *c, bt_sweep *sw, bt_scenario *base)
+{
+    size_t mark = bt_scn_push_key(c, "base");
+    int rc = check_base(c, sw, NULL, base);
+    bt_scn_pop(c, mark);
+    if (!rc) return 0;
+    size_t nfixed = sw->nfixed;
+    for (size_t i = 0; i <= nfixed; i++) {
+        sw->nfixed = i;
+        char *key = i ? dup_str(sw->fixed[i - 1]) : NULL;
+        if (i && !key) { sw->nfixed = nfixed; return bt_scn_fail_file(c, "out of memory"); }
+        if (key) *strchr(key, '=') = '\0';
+        size_t m1 = bt_scn_push_key(c, i ? "set" : "base"), m2 = i ? bt_scn_push_key(c, key) : m1;
+        rc = check_base(c, sw, NULL, NULL);
+        bt_scn_pop(c, m2);
+        bt_scn_pop(c, m1);
+        free(key);
+        if (rc) break;
+    }
+    sw->nfixed = nfixed;
+    return rc ? rc : check_base(c, sw, NULL, base);   /* not reached: the full set failed above */
+}
+
 /* ---------------------------------------------------------------- axes */
 
 static const char *const scale_names[] = {"linear", "log"};
@@ -211,7 +237,7 @@ static int read_axis(bt_scn_ctx *c, const cJSON *a, bt_sweep_axis *ax)
 /* group_share.G: G must be a group of the base scenario with stake, the others must have
  * stake too, and each value must be a share in (0, 1). */
 static int check_group_share(bt_scn_ctx *c, const bt_scenario *base, const char *key,
-                             const double *values, size_t n)
+                             char *const *json, const double *values, size_t n)
 {
     const char *g = key + 12;
     double sg = 0, so = 0;
@@ -224,7 +250,7 @@ static int check_group_share(bt_scn_ctx *c, const bt_scenario *base, const char 
     if (sg <= 0 || so <= 0) return bt_scn_fail(c, "group \"%s\" and the other peers must both hold stake", g);
     for (size_t k = 0; k < n; k++)
         if (!(values[k] > 0 && values[k] < 1))
-            return bt_scn_fail(c, "a group share must be a number in (0, 1), got %g", values[k]);
+            return bt_scn_fail(c, "a group share must be a number in (0, 1), got %.40s", json[k]);
     return 0;
 }
 
@@ -233,7 +259,7 @@ static int check_group_share(bt_scn_ctx *c, const bt_scenario *base, const char 
 static int check_axis(bt_scn_ctx *c, const bt_sweep *sw, const bt_scenario *base, const char *key,
                       char **json, const double *num, size_t n)
 {
-    if (is_group_share(key)) return check_group_share(c, base, key, num, n);
+    if (is_group_share(key)) return check_group_share(c, base, key, json, num, n);
     for (size_t k = 0; k < n; k++) {
         char *set = printf_str("%s=%s", key, json[k]);
         if (!set) return bt_scn_fail_file(c, "out of memory");
@@ -377,10 +403,7 @@ static int build(bt_scn_ctx *c, const cJSON *root, bt_sweep *sw)
     if (!(sw->name = dup_str(name))) return bt_scn_fail_file(c, "out of memory");
     if ((rc = load_base(c, root, sw)) || (rc = read_fixed(c, root, sw))) return rc;
     bt_scenario base;
-    size_t mark = bt_scn_push_key(c, "base");
-    rc = check_base(c, sw, NULL, &base);
-    bt_scn_pop(c, mark);
-    if (rc) return rc;
+    if ((rc = check_fixed(c, sw, &base))) return rc;
     if (!(rc = read_axes(c, root, sw, &base))) rc = read_sample(c, root, sw, &base);
     bt_scenario_free(&base);
     if (rc) return rc;
@@ -404,7 +427,16 @@ int bt_sweep_load(const char *path, bt_sweep *out, char *err, size_t errlen)
     if (!rc) rc = bt_scn_parse_json(&c, text, len, &root);
     if (!rc) rc = bt_scn_check_tree(&c, root);
     if (!rc) rc = build(&c, root, out);
-    if (!rc) { out->json = text; text = NULL; }
+    if (!rc) {   /* kept as a C string (summary.h5 stores it): the file text has no NUL */
+        char *json = realloc(text, len + 1);
+        if (!json) {
+            rc = bt_scn_fail_file(&c, "out of memory");
+        } else {
+            json[len] = '\0';
+            out->json = json;
+            text = NULL;
+        }
+    }
     free(text);
     cJSON_Delete(root);
     bt_scn_ctx_free(&c);
