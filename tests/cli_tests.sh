@@ -76,6 +76,20 @@ rc=$?
 check "SIGINT stops the run with 130" test $rc -eq 130
 check "SIGINT leaves no output file" bash -c "! ls '$TMP'/int.h5* 2>/dev/null | grep -q ."
 
+# --check runs every shipped scenario's epochs through the invariant checks
+for f in "$ROOT"/scenarios/chain/*.json "$ROOT"/scenarios/default.json; do
+  "$BTSIM" run "$f" -o "$TMP/chk.h5" --quiet --check --set epochs=5 >/dev/null 2>"$TMP/err.txt" ||
+    "$BTSIM" run "$f" -o "$TMP/chk.h5" --quiet --check >/dev/null 2>"$TMP/err.txt"
+  check "--check passes on $(basename "$f")" test $? -eq 0
+done
+
+# --max-memory refuses up front, with the estimate, and writes nothing
+"$BTSIM" run "$ROOT/scenarios/default.json" -o "$TMP/mem.h5" --max-memory 1M 2>"$TMP/err.txt"
+rc=$?
+check "--max-memory too small exits 2" test $rc -eq 2
+check "--max-memory names the estimate" grep -q "needs about" "$TMP/err.txt"
+check "--max-memory leaves no output" bash -c "! ls '$TMP'/mem.h5* 2>/dev/null | grep -q ."
+
 # bench command contract
 out=$("$BTSIM" bench --validators 8 --miners 16 --epochs 3 --threads 1)
 check "bench prints epoch_ms=... last" bash -c "echo '$out' | tail -n1 | grep -Eq '^epoch_ms=[0-9]+\.[0-9]{3}$'"

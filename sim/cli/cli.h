@@ -3,11 +3,14 @@
 #define BT_CLI_H
 
 #include <errno.h>
+#include <stddef.h>
 
 int bt_cli_bench(int argc, char **argv);
 int bt_cli_sweep(int argc, char **argv);     /* sweep_cmd.c */
 volatile int *bt_cli_install_signals(void); /* main.c */
 int bt_cli_report(int argc, char **argv);   /* report.c */
 long bt_cli_parse_count(const char *s, long max);
+int bt_cli_parse_size(const char *s, size_t *out);
+size_t bt_cli_default_max_memory(void);
 
 #endif

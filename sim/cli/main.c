@@ -3,6 +3,7 @@
  * input, 1 for failures, 130 when interrupted. */
 #include "cli/cli.h"
 #include "run/run.h"
+#include "run/check.h"
 #include "scenario/scenario.h"
 #include <getopt.h>
 #include <omp.h>
@@ -32,6 +33,7 @@ volatile int *bt_cli_install_signals(void)
 
 static const char *usage_text =
     "usage: btsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--set key.path=value]... [--quiet]\n"
+    "                 [--check] [--max-memory SIZE]\n"
     "       btsim validate SCENARIO.json [--set key.path=value]...\n"
     "       btsim sweep SWEEP.json -o DIR [--jobs N] [--resume] [--quiet]\n"
     "       btsim report OUT.h5|SWEEP_DIR [--peers] [--rows N] [--csv]\n"
@@ -46,12 +48,43 @@ static const char *usage_text =
     "report    summarises a run (shares per group, consensus and dividends over epochs) or a sweep\n"
     "bench     times epochs on random dense weights with liquid alpha on; last line epoch_ms=...\n"
     "\n"
+    "--check       verify the epoch invariants every epoch (emission conserved, incentive and\n"
+    "              dividends sum to 1 or 0, bonds in [0,1], stake >= 0); a violation stops the run\n"
+    "--max-memory  refuse up front a run estimated to need more (default 80% of physical memory;\n"
+    "              sizes like 512M, 4G; 0 disables)\n"
+    "Exit status: 0 ok, 1 failure, 2 bad input, 130 interrupted.\n"
     "Scenario keys: docs/scenario.md.\n";
 
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "btsim: %s\n%s", msg, usage_text);
     return BT_EXIT_BAD_INPUT;
+}
+
+/* Sizes: a number with an optional K, M, G or T suffix (powers of 1024). 0 or -1. */
+int bt_cli_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v >= 0)) return -1;
+    double mult = 1;
+    switch (*end) {
+    case 'K': case 'k': mult = 1024.0; end++; break;
+    case 'M': case 'm': mult = 1048576.0; end++; break;
+    case 'G': case 'g': mult = 1073741824.0; end++; break;
+    case 'T': case 't': mult = 1099511627776.0; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || v * mult > 1.8e19) return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+size_t bt_cli_default_max_memory(void)
+{
+    return (size_t)((double)bt_physical_memory() * 0.8);
 }
 
 /* Parses a non-negative integer option; -1 when malformed. */
@@ -69,7 +102,8 @@ typedef struct {
     const char *scenario, *out;
     const char **sets;
     size_t nsets;
-    int have_seed, quiet;
+    int have_seed, quiet, check;
+    size_t max_memory;
     uint64_t seed;
     long threads;
 } run_args;
@@ -79,8 +113,10 @@ static int parse_run_args(int argc, char **argv, run_args *a, int need_out)
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 's'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"check", no_argument, 0, 'C'}, {"max-memory", required_argument, 0, 'M'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
+    a->max_memory = bt_cli_default_max_memory();
     a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
     if (!a->sets) return 1;
     optind = 1;
@@ -102,6 +138,11 @@ static int parse_run_args(int argc, char **argv, run_args *a, int need_out)
             break;
         case 'S': a->sets[a->nsets++] = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'C': a->check = 1; break;
+        case 'M':
+            if (bt_cli_parse_size(optarg, &a->max_memory))
+                return usage_error("--max-memory: expected a size such as 512M, 4G or 0 (no limit)");
+            break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: return usage_error("unknown option");
         }
@@ -142,7 +183,7 @@ static int cmd_run(int argc, char **argv)
     if (a.threads > 0) omp_set_num_threads((int)a.threads);
     bt_cli_install_signals();
     bt_run_options opt = {.out_path = a.out, .seed = a.have_seed ? a.seed : sc.seed, .quiet = a.quiet,
-                          .interrupt = &interrupt_flag};
+                          .interrupt = &interrupt_flag, .check = a.check, .max_memory = a.max_memory};
     bt_run_summary sum;
     rc = bt_run(&sc, &opt, &sum, err, sizeof err);
     if (rc) {

@@ -7,6 +7,7 @@
 #include "kernel/kernel.h"
 #include "mechanism/mechanism.h"
 #include "io/h5out.h"
+#include "run/check.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ typedef struct {
     char *err;
     size_t errlen;
     double started;
+    int check;
+    double *check_scratch;      /* n x n for the bonds check, when n is small enough */
     double last_progress;
 } run_ctx;
 
@@ -206,6 +209,8 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
         snprintf(c->err, c->errlen, "epoch %ld: %s", e, rc == BT_ENOMEM ? "out of memory" : "invalid input");
         return 1;
     }
+    if (c->check && bt_check_epoch(&c->sc->mech, c->net, c->res, e, c->check_scratch, c->err, c->errlen))
+        return 1;
     if (c->out && record(c, e)) {
         snprintf(c->err, c->errlen, "%s", bt_h5out_error(c->out));
         return 1;
@@ -309,6 +314,7 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     int rc = 1;
     bt_kernel *k = NULL;
     err[0] = 0;
+    memset(sum, 0, sizeof *sum);   /* so that bt_run_summary_free is safe on every return */
     c.mech = bt_mechanism_for(sc->mech.kind);
     if (!c.mech) {
         snprintf(err, errlen, "%s: mechanism.kind: \"%s\" is not implemented yet", sc->path, bt_kind_name(sc->mech.kind));
@@ -318,7 +324,21 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
         snprintf(err, errlen, "%s: mechanism.arithmetic: kind \"yuma0\" runs in float arithmetic only, got \"fixed\"", sc->path);
         return 2;
     }
+    size_t need = bt_run_estimate_bytes(sc, opt->out_path != NULL);
+    if (opt->max_memory && need > opt->max_memory) {
+        snprintf(err, errlen, "%s: the run needs about %.2f GiB (%zu peers, %zu weight sets%s), more than the "
+                 "memory limit of %.2f GiB (--max-memory)", sc->path, (double)need / 1073741824.0, n, sc->nweights,
+                 (sc->output.bonds || sc->output.weights) && opt->out_path ? ", dense bonds/weights output" : "",
+                 (double)opt->max_memory / 1073741824.0);
+        return 2;
+    }
     if (summary_alloc(sum, n)) { snprintf(err, errlen, "out of memory"); return 1; }
+#ifdef BT_DEBUG
+    c.check = 1;
+#else
+    c.check = opt->check;
+#endif
+    if (c.check && n <= 4096) c.check_scratch = malloc(n * n * sizeof(double) + 1);
     c.net = bt_subnet_alloc(n);
     c.res = bt_epoch_result_alloc(n);
     c.next_entry_epoch = calloc(sc->nweights ? sc->nweights : 1, sizeof(long));
@@ -350,6 +370,7 @@ out:
     bt_epoch_result_free(c.res);
     free(c.next_entry_epoch);
     free(c.dense);
+    free(c.check_scratch);
     return rc;
 }
 

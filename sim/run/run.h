@@ -14,6 +14,8 @@ typedef struct {
     uint64_t seed;             /* stored in the output; seeds the run's random streams */
     int quiet;                 /* no progress on stderr */
     volatile int *interrupt;   /* when non-NULL and set, the run stops (no output is committed) */
+    int check;                 /* check the invariants every epoch (always in -DBT_DEBUG builds) */
+    size_t max_memory;         /* refuse, before starting, a run estimated to need more; 0: none */
     /* Called after each epoch (tests, sweeps' metrics); non-zero stops the run with that code. */
     int (*observe)(void *ctx, long epoch, const bt_subnet *net, const bt_epoch_result *r);
     void *observe_ctx;
