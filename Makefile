@@ -31,7 +31,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN       ?= bin/btsim
 PY        := /usr/bin/python3
 
-.PHONY: FORCE all deps check-deps run test unit-tests cli-tests mpi-tests asan bench clean install help
+.PHONY: FORCE all deps check-deps run test unit-tests cli-tests mpi-tests asan bench bench-scale clean install help
 
 all: $(BIN)
 
@@ -100,6 +100,10 @@ bench: check-deps
 	@$(MAKE) --no-print-directory all
 	@if command -v mpicc >/dev/null; then $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi BIN=build-mpi/btsim build-mpi/btsim >/dev/null; fi
 	@BTSIM=$(CURDIR)/$(BIN) BTSIM_MPI=$(CURDIR)/build-mpi/btsim bash bench/run.sh
+
+bench-scale: check-deps
+	@$(MAKE) --no-print-directory all
+	@BTSIM=$(CURDIR)/$(BIN) bash bench/scale.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
