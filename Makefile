@@ -88,8 +88,18 @@ mpi-tests:
 	  BTSIM=$(CURDIR)/$(BIN) BTSIM_MPI=$(CURDIR)/build-mpi/btsim bash tests/mpi_tests.sh; \
 	else echo "mpi-tests: mpicc/mpirun not installed (make deps); skipped"; fi
 
+# The analysis package and `btsim report` (tests/analysis/; Debian's python3 with h5py, numpy,
+# matplotlib), and the figures: the runs and sweeps behind figures/ and its README.md.
+.PHONY: analysis-tests figures
+analysis-tests: $(BIN)
+	@BTSIM=$(CURDIR)/$(BIN) $(PY) -m unittest discover -s tests/analysis
+
+figures: check-deps
+	@$(MAKE) --no-print-directory all
+	@BTSIM=$(CURDIR)/$(BIN) $(PY) -m analysis.figures
+
 test: check-deps
-	@$(MAKE) --no-print-directory unit-tests cli-tests mpi-tests
+	@$(MAKE) --no-print-directory unit-tests cli-tests mpi-tests analysis-tests
 
 asan: check-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
