@@ -54,6 +54,11 @@ static int read_peer(bt_scn_ctx *c, const cJSON *j, size_t i, bt_peer_spec *p)
 static int read_peers(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "peers");
+    int generated = cJSON_GetObjectItemCaseSensitive(root, "generate") != NULL;
+    if (!arr && generated)   /* every peer comes from "generate" */
+        return bt_scn_names_init(&c->peers, 1) != 0 ? bt_scn_fail(c, "out of memory") : 0;
+    if (!arr)
+        return bt_scn_fail(c, "missing key \"peers\"");
     size_t mark = bt_scn_push_key(c, "peers");
     int rc = bt_scn_expect(c, arr, is_array, "an array");
     if (rc)
@@ -61,10 +66,10 @@ static int read_peers(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     size_t n = 0;
     for (const cJSON *it = arr->child; it; it = it->next)
         n++;
-    if (n == 0)
+    if (n == 0 && !generated)
         return bt_scn_fail(c, "must list at least one peer");
-    out->peers = calloc(n, sizeof *out->peers);
-    if (!out->peers || bt_scn_names_init(&c->peers, n) != 0)
+    out->peers = calloc(n ? n : 1, sizeof *out->peers);
+    if (!out->peers || bt_scn_names_init(&c->peers, n ? n : 1) != 0)
         return bt_scn_fail(c, "out of memory");
     out->npeers = n;   /* zeroed entries, so bt_scenario_free works part-way */
     size_t i = 0;
@@ -301,8 +306,8 @@ static int read_output(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 /* ---- top level ---- */
 
 static const bt_scn_key top_keys[] = {
-    {"name", 1}, {"description", 0}, {"seed", 0}, {"mechanism", 1}, {"peers", 1},
-    {"epochs", 1}, {"weights", 0}, {"events", 0}, {"output", 0},
+    {"name", 1}, {"description", 0}, {"seed", 0}, {"mechanism", 1}, {"peers", 0},
+    {"epochs", 1}, {"weights", 0}, {"events", 0}, {"output", 0}, {"generate", 0},
 };
 
 /* Fills out from root (a JSON object whose duplicates and non-finite numbers were already
@@ -322,7 +327,8 @@ int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
         || (rc = read_mechanism(c, root, &out->mech))
         || (rc = bt_scn_read_weights(c, root, out))
         || (rc = bt_scn_read_events(c, root, out))
-        || (rc = read_output(c, root, out)))
+        || (rc = read_output(c, root, out))
+        || (rc = bt_scn_generate(c, root, out, (uint64_t)seed)))
         return rc;
     out->seed = (uint64_t)seed;
     out->name = dup_str(name);

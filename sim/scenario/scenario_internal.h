@@ -92,4 +92,7 @@ int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 int bt_scn_read_weights(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 int bt_scn_read_events(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 
+/* scenario_generate.c: "generate" appends validators, miners and their weight rows */
+int bt_scn_generate(bt_scn_ctx *c, const cJSON *root, bt_scenario *out, uint64_t seed);
+
 #endif
