@@ -357,7 +357,7 @@ Test(overrides, values_are_validated_like_the_file)
     const char *ov2[] = {"peers[0].stake=1e999"};
     expect_error_ov(EXAMPLE, ov2, 1, "peers[0].stake: number out of range");
     const char *ov3[] = {"output.bonds=yes"};
-    expect_error_ov(EXAMPLE, ov3, 1, "output.bonds: expected true or false, got a string");
+    expect_error_ov(EXAMPLE, ov3, 1, "output.bonds: expected true, false or \"sparse\", got \"yes\"");
 }
 
 Test(overrides, index_past_the_end_is_an_error)

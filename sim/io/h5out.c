@@ -16,44 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef BTSIM_VERSION
-#define BTSIM_VERSION "dev"
-#endif
-
-#define BT_H5OUT_SCHEMA_VERSION 1
-#define BT_H5OUT_MAX_RANK 3
-/* Chunks of at most 1 MiB: big enough for deflate to work well, small enough that the chunk
- * cache (one chunk per dataset) stays small with dozens of series open. */
-#define BT_H5OUT_CHUNK_CAP ((hsize_t)1 << 20)
-/* Whole datasets below this many bytes are stored contiguously: a chunk index and a filter
- * pipeline cost more than compression saves on a few KiB. */
-#define BT_H5OUT_SMALL_DATASET ((hsize_t)8192)
-#define BT_H5OUT_DEFLATE_LEVEL 4
-
-typedef struct {
-    char *path;
-    hid_t dset;
-    hid_t filespace;  /* the whole dataset; the epoch slice is re-selected on each write */
-    hid_t memspace;   /* one epoch slice as a flat array */
-    hid_t memtype;    /* a predefined native type: never closed */
-    hsize_t dims[BT_H5OUT_MAX_RANK];
-    hsize_t slice_elems;
-} bt_h5out_series_t;
-
-struct bt_h5out {
-    hid_t file;
-    hid_t lcpl;       /* link creation: makes missing parent groups */
-    long epochs;
-    char *path;       /* final name */
-    char *tmp_path;   /* PATH.tmp.<pid>, the name while writing */
-    bt_h5out_series_t *series;
-    size_t nseries, series_cap;
-    char err[512];
-};
+#include "io/h5out_internal.h"
 
 /* ---- errors ---- */
 
-static void bt_h5out_fail(bt_h5out *o, const char *fmt, ...)
+void bt_h5out_fail(bt_h5out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -73,7 +40,7 @@ static herr_t bt_h5out_reason_cb(unsigned n, const H5E_error2_t *e, void *data)
 
 /* Why the last HDF5 call failed, from the HDF5 error stack. Must run before the next HDF5 API
  * call, which clears the stack. buf must hold 200 bytes. */
-static const char *bt_h5out_reason(char *buf)
+const char *bt_h5out_reason(char *buf)
 {
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, bt_h5out_reason_cb, buf);
@@ -84,7 +51,7 @@ static const char *bt_h5out_reason(char *buf)
 
 /* ---- types and shapes ---- */
 
-static hid_t bt_h5out_file_type(bt_h5_type t)
+hid_t bt_h5out_file_type(bt_h5_type t)
 {
     switch (t) {
     case BT_H5_F64: return H5T_IEEE_F64LE;
@@ -95,7 +62,7 @@ static hid_t bt_h5out_file_type(bt_h5_type t)
     return H5I_INVALID_HID;
 }
 
-static hid_t bt_h5out_mem_type(bt_h5_type t)
+hid_t bt_h5out_mem_type(bt_h5_type t)
 {
     switch (t) {
     case BT_H5_F64: return H5T_NATIVE_DOUBLE;
@@ -106,7 +73,7 @@ static hid_t bt_h5out_mem_type(bt_h5_type t)
     return H5I_INVALID_HID;
 }
 
-static hsize_t bt_h5out_type_size(bt_h5_type t)
+hsize_t bt_h5out_type_size(bt_h5_type t)
 {
     switch (t) {
     case BT_H5_F64: return 8;
@@ -179,7 +146,7 @@ static herr_t bt_h5out_put_attr(hid_t obj, const char *name, hid_t ftype, hid_t 
     return rc;
 }
 
-static herr_t bt_h5out_put_string_attr(hid_t obj, const char *name, const char *value)
+herr_t bt_h5out_put_string_attr(hid_t obj, const char *name, const char *value)
 {
     hid_t t = bt_h5out_vlstr_type();
     if (t < 0)
@@ -329,6 +296,7 @@ static void bt_h5out_free(bt_h5out *o)
     for (size_t i = 0; i < o->nseries; i++)
         free(o->series[i].path);
     free(o->series);
+    free(o->streams);
     free(o->path);
     free(o->tmp_path);
     free(o);
@@ -545,7 +513,7 @@ int bt_h5out_attr_string(bt_h5out *o, const char *name, const char *value)
  * its last chunks, so it can fail for real, e.g. on a full disk). */
 static int bt_h5out_close_all(bt_h5out *o)
 {
-    int rc = 0;
+    int rc = bt_h5out_close_streams(o);
     for (size_t i = 0; i < o->nseries; i++) {
         bt_h5out_series_t *s = &o->series[i];
         if (s->memspace >= 0 && H5Sclose(s->memspace) < 0) rc = -1;
@@ -604,7 +572,7 @@ int bt_h5out_commit(bt_h5out *o, char *err, size_t errlen)
     }
     /* The file itself should be the only thing left open; anything else is a leak here. */
     ssize_t open_objs = H5Fget_obj_count(o->file, H5F_OBJ_ALL | H5F_OBJ_LOCAL);
-    ssize_t expected = 1 + (ssize_t)o->nseries;
+    ssize_t expected = 1 + (ssize_t)o->nseries + (ssize_t)o->nstreams;
     if (open_objs != expected) {
         bt_h5out_fail(o, "internal error: %zd HDF5 objects open in %s, expected %zd",
                       open_objs, o->tmp_path, expected);

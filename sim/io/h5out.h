@@ -38,6 +38,13 @@ int bt_h5out_write(bt_h5out *o, int series, long epoch, const void *data);
 int bt_h5out_dataset(bt_h5out *o, const char *dataset_path, bt_h5_type type, int ndims,
                      const size_t *dims, const void *data);
 
+/* A 1-D dataset that grows as data is appended (sparse matrices, event logs): chunked,
+ * compressed, unlimited. Returns a handle >= 0, or -1. */
+int bt_h5out_stream(bt_h5out *o, const char *dataset_path, bt_h5_type type, const char *units_attr);
+
+/* Appends n elements to a stream. 0 or -1. */
+int bt_h5out_append(bt_h5out *o, int stream, const void *data, size_t n);
+
 /* A whole 1-D dataset of n variable-length UTF-8 strings. 0 or -1. */
 int bt_h5out_string_dataset(bt_h5out *o, const char *dataset_path, const char *const *s, size_t n);
 

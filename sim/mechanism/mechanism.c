@@ -56,15 +56,19 @@ void bt_epoch_result_free(bt_epoch_result *r)
     free(r);
 }
 
+/* A stored bond as the mechanism carries it, before any column normalisation. */
+static double carried_value(const bt_params *p, double stored)
+{
+    return p->arithmetic == BT_ARITH_FIXED && p->kind == BT_KIND_YUMA3 ? stored / 65535.0 : stored;
+}
+
 void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out)
 {
     size_t n = net->n;
-    int fixed = p->arithmetic == BT_ARITH_FIXED;
     memset(out, 0, n * n * sizeof *out);
     for (size_t i = 0; i < n; i++) {
         const bt_row *r = &net->bonds[i];
-        for (uint32_t q = 0; q < r->len; q++)
-            out[i * n + r->col[q]] = fixed && p->kind == BT_KIND_YUMA3 ? r->val[q] / 65535.0 : r->val[q];
+        for (uint32_t q = 0; q < r->len; q++) out[i * n + r->col[q]] = carried_value(p, r->val[q]);
     }
     if (p->kind == BT_KIND_YUMA3) return;
     for (size_t j = 0; j < n; j++) {   /* column-normalised: original Yuma, yuma0; whitepaper ownership */
@@ -72,4 +76,32 @@ void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out)
         for (size_t i = 0; i < n; i++) s += out[i * n + j];
         if (s > 0) for (size_t i = 0; i < n; i++) out[i * n + j] /= s;
     }
+}
+
+size_t bt_bonds_nnz(const bt_subnet *net)
+{
+    size_t nnz = 0;
+    for (size_t i = 0; i < net->n; i++) nnz += net->bonds[i].len;
+    return nnz;
+}
+
+int bt_bonds_carried_coo(const bt_params *p, const bt_subnet *net, uint64_t *row, uint64_t *col, double *val)
+{
+    size_t n = net->n, k = 0;
+    double *colsum = NULL;
+    if (p->kind != BT_KIND_YUMA3 && !(colsum = calloc(n ? n : 1, sizeof *colsum))) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const bt_row *r = &net->bonds[i];
+        for (uint32_t q = 0; q < r->len; q++) {
+            row[k] = i;
+            col[k] = r->col[q];
+            val[k] = carried_value(p, r->val[q]);
+            if (colsum) colsum[r->col[q]] += val[k];
+            k++;
+        }
+    }
+    for (size_t q = 0; colsum && q < k; q++)
+        if (colsum[col[q]] > 0) val[q] /= colsum[col[q]];
+    free(colsum);
+    return 0;
 }

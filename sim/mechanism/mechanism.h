@@ -72,4 +72,8 @@ int bt_yuma0_epoch(const bt_params *p, bt_subnet *net, bt_epoch_result *r);
  * ownership b_ij / sum_k b_kj. */
 void bt_bonds_carried(const bt_params *p, const bt_subnet *net, double *out);
 
+/* The same as coordinates, row by row in stored order: bt_bonds_nnz entries. 0 or -1 (ENOMEM). */
+size_t bt_bonds_nnz(const bt_subnet *net);
+int bt_bonds_carried_coo(const bt_params *p, const bt_subnet *net, uint64_t *row, uint64_t *col, double *val);
+
 #endif

@@ -6,7 +6,7 @@
 #include "run/run.h"
 #include "kernel/kernel.h"
 #include "mechanism/mechanism.h"
-#include "io/h5out.h"
+#include "run/record.h"
 #include "run/check.h"
 #include <math.h>
 #include <stdio.h>
@@ -18,21 +18,12 @@ enum { EV_WEIGHTS = 0, EV_RESET_BONDS = 1, EV_EPOCH = 2 };
 enum { PRIO_WEIGHTS = 0, PRIO_EVENT = 1, PRIO_EPOCH = 2 };
 
 typedef struct {
-    int f64[16], nf64;
-    int active, permit, bonds, weights;
-    int u16[5], u64[3];
-    int rank, trust, loss, min_weights, scaling;   /* sigmoid kinds (whitepaper, yuma0); else -1 */
-} series_ids;
-
-typedef struct {
     const bt_scenario *sc;
     const bt_run_options *opt;
     const bt_mechanism *mech;
     bt_subnet *net;
     bt_epoch_result *res;
-    bt_h5out *out;
-    series_ids ids;
-    double *dense;              /* n x n scratch for bonds/weights output */
+    bt_recorder *out;           /* NULL when the run writes nothing */
     long *next_entry_epoch;     /* per weights spec: epoch of the same peer's next entry */
     bt_run_summary *sum;
     char *err;
@@ -78,113 +69,6 @@ static int on_reset_bonds(bt_kernel *k, const bt_event *ev, void *vctx)
     return 0;
 }
 
-static int is_sigmoid_kind(const bt_params *p) { return p->kind == BT_KIND_WHITEPAPER || p->kind == BT_KIND_YUMA0; }
-
-/* The sigmoid kinds' own series: rank, trust, the chain loss and the min_allowed_weights in
- * force ([epochs x 1] each), and the scaling vector of the whitepaper's variant. */
-static int declare_sigmoid_series(run_ctx *c)
-{
-    const bt_params *p = &c->sc->mech;
-    size_t dims[1] = {c->sc->npeers}, one[1] = {1};
-    c->ids.rank = c->ids.trust = c->ids.loss = c->ids.min_weights = c->ids.scaling = -1;
-    if (!is_sigmoid_kind(p)) return 0;
-    int vb = p->kind == BT_KIND_WHITEPAPER && p->scaling_vector;
-    if ((c->ids.rank = bt_h5out_series(c->out, "/epochs/rank", BT_H5_F64, 1, dims, "fraction")) < 0 ||
-        (c->ids.trust = bt_h5out_series(c->out, "/epochs/trust", BT_H5_F64, 1, dims, vb ? "token" : "fraction")) < 0 ||
-        (c->ids.loss = bt_h5out_series(c->out, "/epochs/chain_loss", BT_H5_F64, 1, one, NULL)) < 0 ||
-        (c->ids.min_weights = bt_h5out_series(c->out, "/epochs/min_allowed_weights", BT_H5_U64, 1, one, "count")) < 0)
-        return -1;
-    if (vb && (c->ids.scaling = bt_h5out_series(c->out, "/epochs/scaling_vector", BT_H5_F64, 1, dims, NULL)) < 0)
-        return -1;
-    return 0;
-}
-
-static int record_sigmoid(run_ctx *c, long e)
-{
-    const bt_epoch_result *r = c->res;
-    uint64_t m = r->min_allowed_weights > 0 ? (uint64_t)r->min_allowed_weights : 0;
-    if (c->ids.rank < 0) return 0;
-    if (bt_h5out_write(c->out, c->ids.rank, e, r->rank) || bt_h5out_write(c->out, c->ids.trust, e, r->trust) ||
-        bt_h5out_write(c->out, c->ids.loss, e, &r->chain_loss) || bt_h5out_write(c->out, c->ids.min_weights, e, &m))
-        return -1;
-    if (c->ids.scaling >= 0 && bt_h5out_write(c->out, c->ids.scaling, e, r->scaling)) return -1;
-    return 0;
-}
-
-static int declare_series(run_ctx *c)
-{
-    size_t n = c->sc->npeers, dims[2] = {n, n};
-    static const char *f64_names[] = {"/epochs/stake", "/epochs/stake_weight", "/epochs/active_stake",
-                                      "/epochs/consensus", "/epochs/incentive", "/epochs/dividends",
-                                      "/epochs/validator_trust", "/epochs/emission",
-                                      "/epochs/server_emission", "/epochs/validator_emission"};
-    static const char *f64_units[] = {"token", "fraction", "fraction", "fraction", "fraction", "fraction",
-                                      "fraction", "rao", "rao", "rao"};
-    c->ids.nf64 = (int)(sizeof f64_names / sizeof f64_names[0]);
-    for (int q = 0; q < c->ids.nf64; q++)
-        if ((c->ids.f64[q] = bt_h5out_series(c->out, f64_names[q], BT_H5_F64, 1, dims, f64_units[q])) < 0) return -1;
-    if ((c->ids.active = bt_h5out_series(c->out, "/epochs/active", BT_H5_I8, 1, dims, NULL)) < 0) return -1;
-    if ((c->ids.permit = bt_h5out_series(c->out, "/epochs/validator_permit", BT_H5_I8, 1, dims, NULL)) < 0) return -1;
-    c->ids.bonds = c->ids.weights = -1;
-    if (c->sc->output.bonds &&
-        (c->ids.bonds = bt_h5out_series(c->out, "/epochs/bonds", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
-    if (c->sc->output.weights &&
-        (c->ids.weights = bt_h5out_series(c->out, "/epochs/weights", BT_H5_F64, 2, dims, "fraction")) < 0) return -1;
-    if (declare_sigmoid_series(c)) return -1;
-    if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
-        static const char *u16_names[] = {"/fixed/stake_weight", "/fixed/consensus", "/fixed/incentive",
-                                          "/fixed/dividends", "/fixed/validator_trust"};
-        static const char *u64_names[] = {"/fixed/emission", "/fixed/server_emission", "/fixed/validator_emission"};
-        for (int q = 0; q < 5; q++)
-            if ((c->ids.u16[q] = bt_h5out_series(c->out, u16_names[q], BT_H5_U16, 1, dims, "u16 proportion")) < 0) return -1;
-        for (int q = 0; q < 3; q++)
-            if ((c->ids.u64[q] = bt_h5out_series(c->out, u64_names[q], BT_H5_U64, 1, dims, "rao")) < 0) return -1;
-    }
-    return 0;
-}
-
-/* Stored weight rows, each normalised to sum 1 (as set; the epoch's masks not applied). */
-static void dense_weights(const bt_subnet *net, double *out)
-{
-    size_t n = net->n;
-    memset(out, 0, n * n * sizeof *out);
-    for (size_t i = 0; i < n; i++) {
-        const bt_row *r = &net->weights[i];
-        double s = 0;
-        for (uint32_t q = 0; q < r->len; q++) s += r->val[q];
-        if (s > 0) for (uint32_t q = 0; q < r->len; q++) out[i * n + r->col[q]] = r->val[q] / s;
-    }
-}
-
-static int record(run_ctx *c, long e)
-{
-    bt_epoch_result *r = c->res;
-    const double *f64[] = {c->net->stake, r->stake_weight, r->active_stake, r->consensus, r->incentive,
-                           r->dividends, r->validator_trust, r->emission, r->server_emission,
-                           r->validator_emission};
-    for (int q = 0; q < c->ids.nf64; q++)
-        if (bt_h5out_write(c->out, c->ids.f64[q], e, f64[q])) return -1;
-    if (bt_h5out_write(c->out, c->ids.active, e, r->active)) return -1;
-    if (bt_h5out_write(c->out, c->ids.permit, e, r->permit)) return -1;
-    if (c->ids.bonds >= 0) {
-        bt_bonds_carried(&c->sc->mech, c->net, c->dense);
-        if (bt_h5out_write(c->out, c->ids.bonds, e, c->dense)) return -1;
-    }
-    if (c->ids.weights >= 0) {
-        dense_weights(c->net, c->dense);
-        if (bt_h5out_write(c->out, c->ids.weights, e, c->dense)) return -1;
-    }
-    if (record_sigmoid(c, e)) return -1;
-    if (c->sc->mech.arithmetic == BT_ARITH_FIXED) {
-        const uint16_t *u16[] = {r->u16_stake_weight, r->u16_consensus, r->u16_incentive, r->u16_dividends,
-                                 r->u16_validator_trust};
-        const uint64_t *u64[] = {r->rao_emission, r->rao_server, r->rao_validator};
-        for (int q = 0; q < 5; q++) if (bt_h5out_write(c->out, c->ids.u16[q], e, u16[q])) return -1;
-        for (int q = 0; q < 3; q++) if (bt_h5out_write(c->out, c->ids.u64[q], e, u64[q])) return -1;
-    }
-    return 0;
-}
-
 /* Long runs report on stderr every few seconds; short ones stay silent. */
 static void progress(run_ctx *c, long e)
 {
@@ -211,8 +95,8 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
     }
     if (c->check && bt_check_epoch(&c->sc->mech, c->net, c->res, e, c->check_scratch, c->err, c->errlen))
         return 1;
-    if (c->out && record(c, e)) {
-        snprintf(c->err, c->errlen, "%s", bt_h5out_error(c->out));
+    if (c->out && bt_recorder_epoch(c->out, e, c->net, c->res)) {
+        snprintf(c->err, c->errlen, "%s", bt_recorder_error(c->out));
         return 1;
     }
     bt_run_summary *s = c->sum;
@@ -273,40 +157,6 @@ void bt_run_summary_free(bt_run_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-static int open_output(run_ctx *c)
-{
-    const bt_scenario *sc = c->sc;
-    const char **names = malloc((sc->npeers ? sc->npeers : 1) * sizeof *names);
-    const char **groups = malloc((sc->npeers ? sc->npeers : 1) * sizeof *groups);
-    int rc = -1;
-    if (names && groups) {
-        for (size_t i = 0; i < sc->npeers; i++) { names[i] = sc->peers[i].name; groups[i] = sc->peers[i].group; }
-        bt_h5_meta meta = {sc->json, sc->name, c->opt->seed, sc->epochs, sc->npeers, names, groups,
-                           bt_kind_name(sc->mech.kind), sc->mech.arithmetic == BT_ARITH_FIXED ? "fixed" : "float"};
-        rc = bt_h5out_open(&c->out, c->opt->out_path, &meta, c->err, c->errlen);
-        if (rc == 0 && declare_series(c)) {
-            snprintf(c->err, c->errlen, "%s", bt_h5out_error(c->out));
-            rc = -1;
-        }
-    } else {
-        snprintf(c->err, c->errlen, "out of memory");
-    }
-    free(names);
-    free(groups);
-    return rc;
-}
-
-static int write_summary(run_ctx *c)
-{
-    size_t dims[1] = {c->sc->npeers};
-    if (bt_h5out_dataset(c->out, "/summary/emission", BT_H5_F64, 1, dims, c->sum->emission)) return -1;
-    if (bt_h5out_dataset(c->out, "/summary/server_emission", BT_H5_F64, 1, dims, c->sum->server_emission)) return -1;
-    if (bt_h5out_dataset(c->out, "/summary/validator_emission", BT_H5_F64, 1, dims, c->sum->validator_emission)) return -1;
-    if (bt_h5out_dataset(c->out, "/summary/initial_stake", BT_H5_F64, 1, dims, c->sum->initial_stake)) return -1;
-    if (bt_h5out_dataset(c->out, "/summary/final_stake", BT_H5_F64, 1, dims, c->sum->final_stake)) return -1;
-    return 0;
-}
-
 int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum, char *err, size_t errlen)
 {
     run_ctx c = {.sc = sc, .opt = opt, .sum = sum, .err = err, .errlen = errlen};
@@ -328,7 +178,7 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     if (opt->max_memory && need > opt->max_memory) {
         snprintf(err, errlen, "%s: the run needs about %.2f GiB (%zu peers, %zu weight sets%s), more than the "
                  "memory limit of %.2f GiB (--max-memory)", sc->path, (double)need / 1073741824.0, n, sc->nweights,
-                 (sc->output.bonds || sc->output.weights) && opt->out_path ? ", dense bonds/weights output" : "",
+                 (sc->output.bonds == 1 || sc->output.weights == 1) && opt->out_path ? ", dense bonds/weights output" : "",
                  (double)opt->max_memory / 1073741824.0);
         return 2;
     }
@@ -343,15 +193,13 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     c.res = bt_epoch_result_alloc(n);
     c.next_entry_epoch = calloc(sc->nweights ? sc->nweights : 1, sizeof(long));
     k = bt_kernel_alloc();
-    if ((sc->output.bonds || sc->output.weights) && opt->out_path) c.dense = malloc(n * n * sizeof(double) + 1);
-    if (!c.net || !c.res || !c.next_entry_epoch || !k ||
-        ((sc->output.bonds || sc->output.weights) && opt->out_path && !c.dense)) {
+    if (!c.net || !c.res || !c.next_entry_epoch || !k) {
         snprintf(err, errlen, "out of memory for %zu peers", n);
         goto out;
     }
     for (size_t i = 0; i < n; i++) sum->initial_stake[i] = c.net->stake[i] = sc->peers[i].stake;
     bt_subnet_init_permits(c.net, &sc->mech);
-    if (opt->out_path && open_output(&c)) goto out;
+    if (opt->out_path && bt_recorder_open(&c.out, sc, opt->out_path, opt->seed, err, errlen)) goto out;
     if (schedule_scenario(k, &c)) { snprintf(err, errlen, "out of memory scheduling events"); goto out; }
     c.started = now_seconds();
     rc = bt_kernel_run(k, -1);
@@ -359,17 +207,15 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     if (rc) goto out;
     memcpy(sum->final_stake, c.net->stake, n * sizeof(double));
     if (c.out) {
-        if (write_summary(&c)) { snprintf(err, errlen, "%s", bt_h5out_error(c.out)); rc = 1; goto out; }
-        rc = bt_h5out_commit(c.out, err, errlen) ? 1 : 0;
+        rc = bt_recorder_commit(c.out, sum, err, errlen) ? 1 : 0;
         c.out = NULL;
     }
 out:
-    bt_h5out_abort(c.out);
+    bt_recorder_abort(c.out);
     bt_kernel_free(k);
     bt_subnet_free(c.net);
     bt_epoch_result_free(c.res);
     free(c.next_entry_epoch);
-    free(c.dense);
     free(c.check_scratch);
     return rc;
 }

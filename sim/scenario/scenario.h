@@ -48,7 +48,9 @@ typedef struct {
     bt_weights_spec *weights;   /* sorted by epoch, stable (file order within an epoch) */
     size_t nevents;
     bt_event_spec *events;      /* sorted by epoch, stable */
-    struct { int bonds; int weights; } output;
+    /* bonds, weights: 0 off, 1 dense [epochs x n x n], 2 sparse (COO streams);
+     * every: series are recorded for epochs 0, every, 2*every, ... */
+    struct { int bonds; int weights; long every; } output;
 } bt_scenario;
 
 /* Loads and validates a scenario. overrides are "key.path=value" strings (value parsed as JSON,

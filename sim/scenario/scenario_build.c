@@ -285,19 +285,41 @@ static int read_mechanism(bt_scn_ctx *c, const cJSON *root, bt_params *p)
 
 /* ---- output ---- */
 
-static const bt_scn_key output_keys[] = {{"bonds", 0}, {"weights", 0}};
+static const bt_scn_key output_keys[] = {{"bonds", 0}, {"weights", 0}, {"every", 0}};
+
+/* true, false or "sparse" */
+static int read_matrix_switch(bt_scn_ctx *c, const cJSON *o, const char *key, int *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j)
+        return 0;
+    if (cJSON_IsString(j) && j->valuestring && strcmp(j->valuestring, "sparse") == 0) {
+        *out = 2;
+        return 0;
+    }
+    if (cJSON_IsString(j)) {
+        size_t m = bt_scn_push_key(c, key);
+        char q[BT_SCN_QUOTE_MAX];
+        int rc = bt_scn_fail(c, "expected true, false or \"sparse\", got %s", bt_scn_quote(q, j->valuestring));
+        bt_scn_pop(c, m);
+        return rc;
+    }
+    return bt_scn_bool(c, o, key, out);
+}
 
 static int read_output(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "output");
+    out->output.every = 1;
     if (!o)
         return 0;
     size_t mark = bt_scn_push_key(c, "output");
     int rc;
     if ((rc = bt_scn_expect(c, o, is_object, "an object"))
         || (rc = bt_scn_check_keys(c, o, output_keys, COUNT(output_keys)))
-        || (rc = bt_scn_bool(c, o, "bonds", &out->output.bonds))
-        || (rc = bt_scn_bool(c, o, "weights", &out->output.weights)))
+        || (rc = read_matrix_switch(c, o, "bonds", &out->output.bonds))
+        || (rc = read_matrix_switch(c, o, "weights", &out->output.weights))
+        || (rc = bt_scn_integer(c, o, "every", 1, BT_SCN_MAX_EPOCHS, &out->output.every)))
         return rc;
     bt_scn_pop(c, mark);
     return 0;
