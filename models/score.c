@@ -161,6 +161,15 @@ static double observation(const bt_score_state *st, const bt_score_batch *sb, si
 
 void bt_score_update(bt_score_state *st, const bt_score_batch *sb, const size_t *sel)
 {
+    int importance = st->rule == BT_RULE_FISHER || st->rule == BT_RULE_LOO;
+    if (importance) {
+        /* a miner outside the batch's mixture changes nothing when removed: its importance on
+         * this batch is exactly 0 */
+        for (size_t i = 0; i < st->m; i++) st->work[i] = 0;
+        for (size_t j = 0; j < sb->k; j++) st->work[sel[j]] = 1;
+        for (size_t i = 0; i < st->m; i++)
+            if (st->seen[i] && st->work[i] == 0) st->stat[i] *= st->ema;
+    }
     for (size_t j = 0; j < sb->k; j++) {
         size_t i = sel[j];
         double x = observation(st, sb, j);

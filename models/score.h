@@ -14,8 +14,11 @@
  *  - the same change exactly (leave one out), when asked for;
  *  - e_jb = dl_b/dg_bj = (s_b - P_b).z_jb, which trains the gate.
  *
- * The per-validator state keeps, per miner, a moving average over the queries that reached it
- * of the rule's statistic (importance for fisher and loo, loss for the baselines) and turns it
+ * The per-validator state keeps, per miner, a moving average over queries of the rule's
+ * statistic: for fisher and loo the importance, over every query once the miner has been
+ * measured (a miner the router left out of a batch counts 0 there: removing it changes
+ * nothing); for the baselines the loss, over the queries that reached the miner (others keep
+ * their last estimate). It turns the averages
  * into weights: fisher/loo max(importance, 0); inverse_loss 1/(loss + 1e-3); softmax
  * exp(-(loss - min loss)/temperature); rank n-1-rank (best n-1, worst 0, ties share). Miners
  * never measured get no entry. */
