@@ -159,7 +159,7 @@ size_t bt_models_row(bt_models *m, size_t peer, size_t *to, double *w)
     bt_eval_weights(ev, row);
     size_t k = 0;
     for (size_t q = 0; q < m->nminers; q++)
-        if (ev->st->seen[q]) { to[k] = m->miner_peer[q]; w[k] = row[q]; k++; }
+        if (ev->st->seen[q]) { to[k] = m->miner_peer[q]; w[k] = isfinite(row[q]) ? row[q] : 0; k++; }   /* a diverged model weighs 0 */
     return k;
 }
 

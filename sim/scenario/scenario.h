@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mechanism/params.h"
+#include "models_config.h"
 
 #define BT_EXIT_BAD_INPUT 2
 
@@ -49,6 +50,7 @@ typedef struct {
     size_t nevents;
     bt_event_spec *events;      /* sorted by epoch, stable */
     struct { int bonds; int weights; } output;
+    bt_models_config *models;   /* "task", peers[].model, peers[].scoring; NULL without "task" */
 } bt_scenario;
 
 /* Loads and validates a scenario. overrides are "key.path=value" strings (value parsed as JSON,
