@@ -39,3 +39,7 @@ if [ -n "${BTSIM_MPI:-}" ] && [ -x "$BTSIM_MPI" ] && command -v mpirun >/dev/nul
   tm=$(t mpirun -np 2 --oversubscribe "$BTSIM_MPI" sweep "$SWEEP" -o "$TMPD/mpi" --jobs 1 --quiet)
   awk -v t="$tm" -v b="$t1" 'BEGIN { printf "%-34s %10.2f %10.1f %10.2f\n", "mpirun -np 2 (1 job per rank)", t, 1000/t, b/t }'
 fi
+
+# The discrete-event kernel on PHOLD (bare queue; target > 10 M events/s on one core).
+printf '\n%s\n' "kernel: PHOLD, 1024 objects, one core (btsim bench-kernel)"
+"$BTSIM" bench-kernel | tail -1

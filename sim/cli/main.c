@@ -38,6 +38,7 @@ static const char *usage_text =
     "       btsim sweep SWEEP.json -o DIR [--jobs N] [--resume] [--quiet]\n"
     "       btsim report OUT.h5|SWEEP_DIR [--peers] [--rows N] [--csv]\n"
     "       btsim bench --validators V --miners M [--kind yuma3] [--epochs N] [--threads T] [--seed N]\n"
+    "       btsim bench-kernel [--objects N] [--population P] [--events E] [--repeats R]\n"
     "       btsim --help | --version\n"
     "\n"
     "run       simulates the scenario and writes HDF5 (schema: docs/hdf5-schema.md), then prints\n"
@@ -47,6 +48,7 @@ static const char *usage_text =
     "          one HDF5 file per run plus DIR/summary.h5 (docs/sweeps.md)\n"
     "report    summarises a run (shares per group, consensus and dividends over epochs) or a sweep\n"
     "bench     times epochs on random dense weights with liquid alpha on; last line epoch_ms=...\n"
+    "bench-kernel  events per second of the bare event kernel on PHOLD; last line events_per_s=...\n"
     "\n"
     "--check       verify the epoch invariants every epoch (emission conserved, incentive and\n"
     "              dividends sum to 1 or 0, bonds in [0,1], stake >= 0); a violation stops the run\n"
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return bt_cli_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench-kernel")) return bt_cli_bench_kernel(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep")) return bt_cli_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return bt_cli_report(argc - 1, argv + 1);
     char msg[256];

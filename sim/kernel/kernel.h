@@ -12,7 +12,7 @@
 
 typedef struct {
     int64_t time;      /* ticks */
-    uint32_t prio;     /* lower runs first at equal time */
+    uint32_t prio;     /* lower runs first at equal time; 0 .. 255 */
     uint32_t type;     /* index into the handler table */
     uint64_t seq;      /* set by the kernel: scheduling order */
     uint64_t a, b;     /* payload, meaning owned by the handler */
@@ -29,7 +29,8 @@ void bt_kernel_free(bt_kernel *k);
 /* Registers the handler of an event type (< BT_KERNEL_MAX_TYPES). 0 or -1. */
 int bt_kernel_on(bt_kernel *k, uint32_t type, bt_handler h, void *ctx);
 
-/* Schedules an event; time must not be before now. 0, or -1 (ENOMEM or time in the past). */
+/* Schedules an event; time must not be before now, prio at most 255. 0, or -1 (ENOMEM, time
+ * in the past, a bad type or priority). */
 int bt_kernel_schedule(bt_kernel *k, int64_t time, uint32_t prio, uint32_t type, uint64_t a, uint64_t b);
 
 /* Runs events with time <= until (or all when until < 0). Stops at the first handler that
