@@ -8,6 +8,7 @@
 #include "mechanism/mechanism.h"
 #include "run/record.h"
 #include "run/check.h"
+#include "models_run.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ typedef struct {
     int check;
     double *check_scratch;      /* n x n for the bonds check, when n is small enough */
     double last_progress;
+    bt_models_run *models;      /* synthetic tensor models (models/); NULL without "task" */
 } run_ctx;
 
 static double now_seconds(void)
@@ -88,6 +90,7 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
     long e = (long)ev->a;
     if (c->opt->interrupt && *c->opt->interrupt) { bt_kernel_stop(k); return 130; }
     c->net->current_block = epoch_block(c->sc, e);
+    if (c->models && bt_models_run_before_epoch(c->models, e, c->net, c->err, c->errlen)) return 1;
     int rc = c->mech->epoch(&c->sc->mech, c->net, c->res);
     if (rc != BT_OK) {
         snprintf(c->err, c->errlen, "epoch %ld: %s", e, rc == BT_ENOMEM ? "out of memory" : "invalid input");
@@ -99,6 +102,7 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
         snprintf(c->err, c->errlen, "%s", bt_recorder_error(c->out));
         return 1;
     }
+    if (c->models && bt_models_run_after_epoch(c->models, e, c->res, c->err, c->errlen)) return 1;
     bt_run_summary *s = c->sum;
     for (size_t i = 0; i < c->net->n; i++) {
         s->emission[i] += c->res->emission[i];
@@ -200,6 +204,10 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     for (size_t i = 0; i < n; i++) sum->initial_stake[i] = c.net->stake[i] = sc->peers[i].stake;
     bt_subnet_init_permits(c.net, &sc->mech);
     if (opt->out_path && bt_recorder_open(&c.out, sc, opt->out_path, opt->seed, err, errlen)) goto out;
+    /* the models' series are per epoch: recorded only when every epoch is (output.every 1) */
+    if (bt_models_run_open(&c.models, sc, opt->seed,
+                           c.out && sc->output.every <= 1 ? bt_recorder_h5(c.out) : NULL, err, errlen))
+        goto out;
     if (schedule_scenario(k, &c)) { snprintf(err, errlen, "out of memory scheduling events"); goto out; }
     c.started = now_seconds();
     rc = bt_kernel_run(k, -1);
@@ -212,6 +220,7 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     }
 out:
     bt_recorder_abort(c.out);
+    bt_models_run_free(c.models);
     bt_kernel_free(k);
     bt_subnet_free(c.net);
     bt_epoch_result_free(c.res);

@@ -149,6 +149,7 @@ void bt_scenario_free(bt_scenario *s)
     free(s->peers);
     free(s->weights);
     free(s->events);
+    bt_models_config_free(s->models);
     free(s->name);
     free(s->path);
     free(s->json);

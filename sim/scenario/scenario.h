@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mechanism/params.h"
+#include "models_config.h"
 
 #define BT_EXIT_BAD_INPUT 2
 
@@ -51,6 +52,7 @@ typedef struct {
     /* bonds, weights: 0 off, 1 dense [epochs x n x n], 2 sparse (COO streams);
      * every: series are recorded for epochs 0, every, 2*every, ... */
     struct { int bonds; int weights; long every; } output;
+    bt_models_config *models;   /* "task", peers[].model, peers[].scoring; NULL without "task" */
 } bt_scenario;
 
 /* Loads and validates a scenario. overrides are "key.path=value" strings (value parsed as JSON,

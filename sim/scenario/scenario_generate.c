@@ -157,7 +157,7 @@ static int add_weights(bt_scenario *out, const gen_spec *s, gsl_rng *r, size_t f
     gsl_ran_discrete_t *table = popularity_table(s, r, quality);
     int rc = s->popularity != 0 && !table ? -1 : 0;
     /* generated rows come first: they are set at epoch 0, before any row of the file */
-    memcpy(w + s->v, out->weights, out->nweights * sizeof *w);
+    if (out->nweights) memcpy(w + s->v, out->weights, out->nweights * sizeof *w);
     for (long i = 0; !rc && i < s->v; i++) {
         bt_weights_spec *row = &w[i];
         row->epoch = 0;

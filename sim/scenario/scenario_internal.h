@@ -95,4 +95,7 @@ int bt_scn_read_events(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 /* scenario_generate.c: "generate" appends validators, miners and their weight rows */
 int bt_scn_generate(bt_scn_ctx *c, const cJSON *root, bt_scenario *out, uint64_t seed);
 
+/* scenario_models.c: "task", peers[].model and peers[].scoring (docs/models.md) */
+int bt_scn_read_models(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
+
 #endif

@@ -1,0 +1,81 @@
+/* A validator's evaluation loop (eval.h). */
+#include "eval.h"
+#include <stdlib.h>
+#include <string.h>
+
+bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, uint64_t seed,
+                       uint64_t index)
+{
+    if (!m) return NULL;
+    size_t k = cfg->top_k && cfg->top_k < m ? cfg->top_k : m, B = t->cfg.batch;
+    bt_eval *ev = calloc(1, sizeof *ev);
+    if (!ev) return NULL;
+    ev->cfg = *cfg;
+    ev->m = m;
+    ev->rng = bt_task_rng(seed, 0x76616c6964ULL /* "valid" */, index);
+    ev->router = bt_router_alloc(m, t->cfg.d_in, k, B, cfg->router_lr, cfg->explore);
+    ev->sb = bt_score_batch_alloc(k, B, t->cfg.d_out);
+    ev->st = bt_score_state_alloc(cfg, m);
+    ev->x = gsl_matrix_alloc(B, t->cfg.d_in);
+    ev->p = gsl_matrix_alloc(B, t->cfg.d_out);
+    ev->twork = bt_task_work(t, B);
+    ev->picked = calloc(m, sizeof *ev->picked);
+    if (!ev->rng || !ev->router || !ev->sb || !ev->st || !ev->x || !ev->p || !ev->twork || !ev->picked)
+        goto fail;
+    if (cfg->distill &&
+        !(ev->distill = bt_distill_alloc(t, cfg->distill_width, cfg->distill_lr, cfg->distill_steps, ev->rng)))
+        goto fail;
+    return ev;
+fail:
+    bt_eval_free(ev);
+    return NULL;
+}
+
+void bt_eval_free(bt_eval *ev)
+{
+    if (!ev) return;
+    if (ev->rng) gsl_rng_free(ev->rng);
+    bt_router_free(ev->router);
+    bt_score_batch_free(ev->sb);
+    bt_score_state_free(ev->st);
+    bt_distill_free(ev->distill);
+    if (ev->x) gsl_matrix_free(ev->x);
+    if (ev->p) gsl_matrix_free(ev->p);
+    bt_model_work_free(ev->twork);
+    free(ev->picked);
+    free(ev);
+}
+
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t)
+{
+    bt_router *rt = ev->router;
+    bt_task_inputs(t, ev->rng, ev->x);
+    bt_task_targets(t, ev->x, ev->twork, ev->p);
+    bt_router_route(rt, ev->x, ev->rng);
+    for (size_t j = 0; j < rt->k; j++) {
+        gsl_matrix_view zj = bt_score_answer_view(ev->sb, j);
+        if (bt_miner_answer(all, rt->sel[j], ev->x, &zj.matrix, ev->rng)) return -1;
+        ev->picked[rt->sel[j]]++;
+    }
+    ev->sent += rt->k;
+    bt_score_evaluate(ev->sb, ev->p, rt->g, ev->cfg.rule == BT_RULE_LOO);
+    if (ev->cfg.router_lr > 0) bt_router_learn(rt, ev->x, ev->sb->e);
+    bt_score_update(ev->st, ev->sb, rt->sel);
+    if (ev->distill) bt_distill_step(ev->distill, ev->x, ev->sb->s);
+    ev->queries++;
+    ev->mix_loss_sum += ev->sb->mix_loss;
+    return 0;
+}
+
+size_t bt_eval_weights(bt_eval *ev, double *w)
+{
+    return bt_score_weights(ev->st, w);
+}
+
+void bt_eval_epoch_reset(bt_eval *ev)
+{
+    memset(ev->picked, 0, ev->m * sizeof *ev->picked);
+    ev->sent = 0;
+    ev->queries = 0;
+    ev->mix_loss_sum = 0;
+}

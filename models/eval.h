@@ -1,0 +1,51 @@
+/* bt_eval: one validator that measures miners by evaluating their answers. Per query it draws
+ * a batch from its own stream, labels it with the teacher, lets its router choose k miners,
+ * asks them, evaluates the batch (score.h), trains its gate on its loss, folds the batch into
+ * its scoring rule's moving averages and, optionally, trains its distilled student on the
+ * joined output. Its weight row over the miners comes from the scoring state. */
+#ifndef BT_EVAL_H
+#define BT_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include "models_config.h"
+#include "task.h"
+#include "miner.h"
+#include "router.h"
+#include "score.h"
+#include "distill.h"
+
+typedef struct {
+    bt_eval_config cfg;
+    size_t m;                  /* miners evaluated: miner numbers 0..m-1 */
+    gsl_rng *rng;              /* inputs, exploration, the noise of the answers it gets */
+    bt_router *router;
+    bt_score_batch *sb;
+    bt_score_state *st;
+    bt_distill *distill;       /* NULL unless cfg.distill */
+    gsl_matrix *x, *p;         /* the batch and the teacher's probabilities */
+    bt_model_work *twork;
+    /* this epoch so far (bt_eval_epoch_reset clears them) */
+    uint64_t *picked;          /* m: batches sent to each miner */
+    uint64_t sent;             /* answers asked for */
+    long queries;              /* batches evaluated */
+    double mix_loss_sum;       /* sum of the joined output's loss over those batches */
+} bt_eval;
+
+/* An evaluator of m miners under cfg for task t; seed and index seed its stream. NULL on
+ * ENOMEM or bad sizes. */
+bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, uint64_t seed,
+                       uint64_t index);
+void bt_eval_free(bt_eval *ev);
+
+/* One query of a batch to the chosen miners of all[0..m). 0, or -1 on ENOMEM. */
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t);
+
+/* The weight row over the m miners (0 for miners never measured); returns how many were. */
+size_t bt_eval_weights(bt_eval *ev, double *w);
+
+void bt_eval_epoch_reset(bt_eval *ev);
+
+#endif

@@ -1,0 +1,72 @@
+/* bt_models: the synthetic tensor models of one run. Peers with a miner config serve answers
+ * from a model (miner.h); peers with an evaluator config query them and score them
+ * (eval.h); every peer's random stream derives from the run's seed and its peer index. Each
+ * epoch: the miners train, the copies take their snapshots, every evaluator sends its queries;
+ * then the run sets the evaluators' weight rows (bt_models_row), runs the mechanism, and hands
+ * the epoch's incentive back (bt_models_measure), which measures every miner's true quality on
+ * the held-out batch and how well the incentive tracks it. Knows nothing of the chain, the
+ * scenario format or files. */
+#ifndef BT_MODELS_H
+#define BT_MODELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include "models_config.h"
+#include "task.h"
+#include "miner.h"
+#include "eval.h"
+
+/* What one epoch measured; vectors over peers, NaN where a peer has no such role. */
+typedef struct {
+    double *true_loss;            /* miners: KL against the teacher on the held-out batch */
+    double spearman, kendall;     /* true quality (-true_loss) against incentive, over miners */
+    double traffic_saved;         /* 1 - answers asked / (queries x miners), over evaluators */
+    double *query_share;          /* miners: share of the epoch's answers asked of each */
+    double *router_overlap;       /* evaluators: share of their picks among the true top k */
+    double *mixture_loss;         /* evaluators: mean loss of their joined output */
+    double *distill_loss;         /* evaluators with a student: its loss against the teacher */
+    double *validator_alignment;  /* evaluators: Spearman of their weight row with quality */
+} bt_models_metrics;
+
+typedef struct {
+    size_t npeers;
+    bt_task *task;
+    size_t nminers, nevals;
+    size_t *miner_peer;     /* miner number -> peer */
+    size_t *eval_peer;      /* evaluator number -> peer */
+    long *slot;             /* peer -> miner or evaluator number; -1 */
+    bt_miner **miners;
+    bt_eval **evals;
+    gsl_rng *measure_rng;   /* noise of the answers measured on the held-out batch */
+    gsl_matrix *hz;         /* holdout x d_out */
+    double *mixw;           /* per miner: the last incentive (distillers' source weights) */
+    double *scratch;        /* 5 x npeers */
+    bt_models_metrics met;
+    uint64_t steps;         /* SGD steps the miners took, in total */
+} bt_models;
+
+/* Builds the task, the miners and the evaluators of cfg, seeded by seed (the task by its own
+ * seed when cfg->task.seeded). NULL with a message in err on ENOMEM or a config the models
+ * cannot run (which the scenario module normally rejects first). */
+bt_models *bt_models_alloc(const bt_models_config *cfg, uint64_t seed, char *err, size_t errlen);
+void bt_models_free(bt_models *m);
+
+/* The epoch's work before the mechanism: training, snapshots, queries. 0 or -1 (ENOMEM). */
+int bt_models_epoch(bt_models *m);
+
+/* The weight row of evaluator `peer` over peers: to[0..k) (miner peers, ascending), w[0..k)
+ * (npeers entries each at most); returns k, the miners it has measured. */
+size_t bt_models_row(bt_models *m, size_t peer, size_t *to, double *w);
+
+/* After the mechanism: measures the epoch into m->met given the epoch's incentive over peers. */
+void bt_models_measure(bt_models *m, const double *incentive);
+
+/* Batches the miners have answered, in total (validators, distillers and measurement). */
+uint64_t bt_models_answers(const bt_models *m);
+
+/* Evaluator `peer`, or NULL. */
+bt_eval *bt_models_eval(const bt_models *m, size_t peer);
+
+#endif

@@ -1,0 +1,116 @@
+/* The hook between a run and its models (models_run.h): building them from the scenario,
+ * setting the evaluators' rows before each epoch, measuring and recording after it. */
+#include "models_run.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { S_TRUE_LOSS, S_ALIGNMENT, S_TRAFFIC, S_QUERY_SHARE, S_OVERLAP, S_MIX_LOSS, S_DISTILL,
+       S_VALIDATOR_ALIGNMENT, S_COUNT };
+
+struct bt_models_run {
+    const bt_scenario *sc;
+    bt_models *models;
+    bt_h5out *h5;           /* borrowed; NULL: nothing recorded */
+    int series[S_COUNT];
+    size_t *to;             /* npeers */
+    double *w;              /* npeers */
+};
+
+static int declare(bt_models_run *mr)
+{
+    size_t dims[1] = {mr->sc->npeers}, two[1] = {2}, one[1] = {1};
+    static const struct { const char *path; int shape; const char *units; } s[S_COUNT] = {
+        {"/models/true_loss", 0, "nats"},      {"/models/alignment", 2, NULL},
+        {"/models/traffic_saved", 1, "fraction"}, {"/models/query_share", 0, "fraction"},
+        {"/models/router_overlap", 0, "fraction"}, {"/models/mixture_loss", 0, "nats"},
+        {"/models/distill_loss", 0, "nats"},   {"/models/validator_alignment", 0, NULL}};
+    for (int q = 0; q < S_COUNT; q++) {
+        const size_t *d = s[q].shape == 0 ? dims : s[q].shape == 2 ? two : one;
+        if ((mr->series[q] = bt_h5out_series(mr->h5, s[q].path, BT_H5_F64, 1, d, s[q].units)) < 0) return -1;
+    }
+    return 0;
+}
+
+int bt_models_run_open(bt_models_run **out, const bt_scenario *sc, uint64_t seed, bt_h5out *h5,
+                       char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!sc->models) return 0;
+    bt_models_run *mr = calloc(1, sizeof *mr);
+    if (!mr) { snprintf(err, errlen, "out of memory"); return -1; }
+    mr->sc = sc;
+    mr->h5 = h5;
+    size_t n = sc->npeers ? sc->npeers : 1;
+    mr->to = malloc(n * sizeof *mr->to);
+    mr->w = malloc(n * sizeof *mr->w);
+    if (!mr->to || !mr->w) {
+        snprintf(err, errlen, "out of memory");
+        bt_models_run_free(mr);
+        return -1;
+    }
+    char why[256];
+    if (!(mr->models = bt_models_alloc(sc->models, seed, why, sizeof why))) {
+        snprintf(err, errlen, "%s: models: %s", sc->path, why);
+        bt_models_run_free(mr);
+        return -1;
+    }
+    if (h5 && declare(mr)) {
+        snprintf(err, errlen, "%s", bt_h5out_error(h5));
+        bt_models_run_free(mr);
+        return -1;
+    }
+    *out = mr;
+    return 0;
+}
+
+void bt_models_run_free(bt_models_run *mr)
+{
+    if (!mr) return;
+    bt_models_free(mr->models);
+    free(mr->to);
+    free(mr->w);
+    free(mr);
+}
+
+int bt_models_run_before_epoch(bt_models_run *mr, long e, bt_subnet *net, char *err, size_t errlen)
+{
+    bt_models *m = mr->models;
+    if (bt_models_epoch(m)) {
+        snprintf(err, errlen, "epoch %ld: models: out of memory", e);
+        return -1;
+    }
+    for (size_t v = 0; v < m->nevals; v++) {
+        size_t peer = m->eval_peer[v];
+        if (e % m->evals[v]->cfg.every != 0) continue;
+        size_t k = bt_models_row(m, peer, mr->to, mr->w);
+        if (bt_subnet_set_weights(net, peer, mr->to, mr->w, k, mr->sc->mech.arithmetic)) {
+            snprintf(err, errlen, "epoch %ld: out of memory setting weights", e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *r, char *err, size_t errlen)
+{
+    bt_models *m = mr->models;
+    bt_models_measure(m, r->incentive);
+    if (!mr->h5) return 0;
+    const bt_models_metrics *met = &m->met;
+    double align[2] = {met->spearman, met->kendall};
+    const double *data[S_COUNT] = {met->true_loss, align, &met->traffic_saved, met->query_share,
+                                   met->router_overlap, met->mixture_loss, met->distill_loss,
+                                   met->validator_alignment};
+    for (int q = 0; q < S_COUNT; q++)
+        if (bt_h5out_write(mr->h5, mr->series[q], e, data[q])) {
+            snprintf(err, errlen, "%s", bt_h5out_error(mr->h5));
+            return -1;
+        }
+    return 0;
+}
+
+const bt_models *bt_models_run_models(const bt_models_run *mr)
+{
+    return mr->models;
+}

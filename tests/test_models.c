@@ -1,0 +1,192 @@
+/* models/: gradients against finite differences (the network, the gate), SGD lowering a
+ * student's loss, width buying quality, the Fisher importance against the exact
+ * leave-one-out change and ranking a useless miner last, the scoring rules' weights, the
+ * router concentrating on the best miners, the distilled student learning, copies, rank
+ * correlations and determinism. */
+#include "models.h"
+#include "align.h"
+#include "prob.h"
+#include "router.h"
+#include "score.h"
+#include <criterion/criterion.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <string.h>
+
+static bt_task *small_task(uint64_t seed)
+{
+    bt_task_config c;
+    bt_task_config_default(&c);
+    c.d_in = 8; c.d_out = 5; c.hidden = 16; c.batch = 16; c.holdout = 128; c.seed = seed;
+    bt_task *t = bt_task_alloc(&c);
+    cr_assert_not_null(t);
+    return t;
+}
+
+static double model_loss(const bt_model *m, const gsl_matrix *x, const gsl_matrix *p, bt_model_work *w)
+{
+    bt_model_forward(m, x, w);
+    return bt_prob_kl_rows(p, w->z);
+}
+
+Test(models, model_gradient_matches_finite_differences)
+{
+    gsl_rng *r = bt_task_rng(1, 2, 3);
+    bt_model *m = bt_model_alloc(5, 4, 3), *g = bt_model_alloc(5, 4, 3);
+    bt_model_init(m, r, 1.0);
+    for (size_t q = 0; q < m->nparams; q++) m->theta[q] += gsl_ran_gaussian(r, 0.3);   /* biases too */
+    gsl_matrix *x = gsl_matrix_alloc(6, 5), *p = gsl_matrix_alloc(6, 3);
+    for (size_t q = 0; q < 30; q++) x->data[q] = gsl_ran_gaussian(r, 1.0);
+    for (size_t q = 0; q < 18; q++) p->data[q] = gsl_ran_gaussian(r, 1.0);
+    bt_prob_softmax_rows(p, p);
+    bt_model_work *w = bt_model_work_alloc(m, 6);
+    bt_model_gradient(m, x, p, w, g);
+    double worst = 0;
+    for (size_t q = 0; q < m->nparams; q++) {
+        double keep = m->theta[q], h = 1e-6;
+        m->theta[q] = keep + h;
+        double up = model_loss(m, x, p, w);
+        m->theta[q] = keep - h;
+        double down = model_loss(m, x, p, w);
+        m->theta[q] = keep;
+        double fd = (up - down) / (2 * h), err = fabs(fd - g->theta[q]) / (1e-8 + fabs(fd) + fabs(g->theta[q]));
+        if (err > worst) worst = err;
+        cr_expect(fabs(fd - g->theta[q]) < 1e-7 + 1e-5 * fabs(fd), "param %zu: analytic %g, finite difference %g", q, g->theta[q], fd);
+    }
+    cr_log_info("model gradient: worst relative error %.2e over %zu parameters", worst, m->nparams);
+    bt_model_work_free(w);
+    gsl_matrix_free(x); gsl_matrix_free(p);
+    bt_model_free(m); bt_model_free(g);
+    gsl_rng_free(r);
+}
+
+/* a student of width `width` trained `steps` SGD steps; returns its held-out loss */
+static double train_student(const bt_task *t, size_t width, long steps, uint64_t seed, double *initial)
+{
+    bt_miner_config mc;
+    bt_miner_config_default(&mc);
+    mc.width = width;
+    mc.compute = steps;
+    bt_miner *mn = bt_miner_alloc(&mc, t, 0, seed, 1);
+    cr_assert_not_null(mn);
+    gsl_matrix *z = gsl_matrix_alloc(t->cfg.holdout, t->cfg.d_out);
+    bt_miner_answer(&mn, 0, t->holdout_x, z, NULL);
+    if (initial) *initial = bt_prob_kl_rows(t->holdout_p, z);
+    cr_assert_eq(bt_miner_train(&mn, 1, 0, t, NULL), 0);
+    bt_miner_answer(&mn, 0, t->holdout_x, z, NULL);
+    double l = bt_prob_kl_rows(t->holdout_p, z);
+    gsl_matrix_free(z);
+    bt_miner_free(mn);
+    return l;
+}
+
+Test(models, sgd_lowers_a_students_loss)
+{
+    bt_task *t = small_task(5);
+    double before, after = train_student(t, 16, 300, 9, &before), mid = train_student(t, 16, 30, 9, NULL);
+    cr_log_info("student width 16: held-out KL %.4f -> %.4f (30 steps) -> %.4f (300 steps)", before, mid, after);
+    cr_expect(mid < before, "30 steps lower the loss");
+    cr_expect(after < 0.5 * before, "300 steps at least halve it: %g -> %g", before, after);
+    cr_expect(after < mid);
+    bt_task_free(t);
+}
+
+Test(models, a_wider_student_reaches_a_lower_loss)
+{
+    bt_task *t = small_task(6);
+    double narrow = 0, wide = 0;
+    for (uint64_t s = 0; s < 3; s++) {
+        narrow += train_student(t, 1, 600, 20 + s, NULL) / 3;
+        wide += train_student(t, 32, 600, 20 + s, NULL) / 3;
+    }
+    cr_log_info("600 steps: width 1 KL %.4f, width 32 KL %.4f", narrow, wide);
+    cr_expect(wide < 0.7 * narrow, "width 32 (%g) well below width 1 (%g)", wide, narrow);
+    bt_task_free(t);
+}
+
+/* Answers of k random "miners" and a gate: the batch evaluation's inputs. */
+static void random_batch(bt_score_batch *sb, gsl_matrix *p, gsl_matrix *g, gsl_rng *r, double gate_spread)
+{
+    for (size_t q = 0; q < sb->z->size1 * sb->z->size2; q++) sb->z->data[q] = gsl_ran_gaussian(r, 1.5);
+    for (size_t q = 0; q < p->size1 * p->size2; q++) p->data[q] = gsl_ran_gaussian(r, 1.5);
+    bt_prob_softmax_rows(p, p);
+    for (size_t q = 0; q < g->size1 * g->size2; q++) g->data[q] = gsl_ran_gaussian(r, gate_spread);
+    bt_prob_softmax_rows(g, g);
+}
+
+/* the validator's loss as a function of the router's parameters, for fixed answers */
+static double gate_loss(bt_router *rt, bt_score_batch *sb, const gsl_matrix *x, const gsl_matrix *p)
+{
+    bt_router_route(rt, x, NULL);
+    bt_score_evaluate(sb, p, rt->g, 0);
+    return sb->mix_loss;
+}
+
+Test(models, router_gradient_matches_finite_differences)
+{
+    gsl_rng *r = bt_task_rng(4, 5, 6);
+    size_t m = 4, d_in = 3, B = 5, d_out = 6;
+    bt_router *rt = bt_router_alloc(m, d_in, m, B, 0.1, 0.0);
+    bt_score_batch *sb = bt_score_batch_alloc(m, B, d_out);
+    gsl_matrix *x = gsl_matrix_alloc(B, d_in), *p = gsl_matrix_alloc(B, d_out), *g = gsl_matrix_alloc(B, m);
+    random_batch(sb, p, g, r, 1.0);
+    for (size_t q = 0; q < B * d_in; q++) x->data[q] = gsl_ran_gaussian(r, 1.0);
+    for (size_t q = 0; q < m * d_in; q++) rt->v->data[q] = gsl_ran_gaussian(r, 0.5);
+    for (size_t q = 0; q < m; q++) rt->c->data[q] = gsl_ran_gaussian(r, 0.5);
+    gate_loss(rt, sb, x, p);
+    bt_router_gradient(rt, x, sb->e);
+    double *params[2] = {rt->v->data, rt->c->data};
+    size_t counts[2] = {m * d_in, m};
+    for (int which = 0; which < 2; which++)
+        for (size_t q = 0; q < counts[which]; q++) {
+            double keep = params[which][q], h = 1e-6;
+            params[which][q] = keep + h;
+            double up = gate_loss(rt, sb, x, p);
+            params[which][q] = keep - h;
+            double down = gate_loss(rt, sb, x, p);
+            params[which][q] = keep;
+            double fd = (up - down) / (2 * h);
+            double an = which == 0 ? rt->dv->data[q] : rt->dc->data[q];
+            cr_expect(fabs(fd - an) < 1e-7 + 1e-5 * fabs(fd), "%s[%zu]: analytic %g, finite difference %g",
+                      which ? "c" : "v", q, an, fd);
+        }
+    gsl_matrix_free(x); gsl_matrix_free(p); gsl_matrix_free(g);
+    bt_score_batch_free(sb);
+    bt_router_free(rt);
+    gsl_rng_free(r);
+}
+
+Test(models, importance_first_order_is_the_gate_derivative_and_second_order_tracks_leave_one_out)
+{
+    gsl_rng *r = bt_task_rng(7, 8, 9);
+    size_t k = 6, B = 40, d = 7;
+    bt_score_batch *sb = bt_score_batch_alloc(k, B, d);
+    gsl_matrix *p = gsl_matrix_alloc(B, d), *g = gsl_matrix_alloc(B, k);
+    random_batch(sb, p, g, r, 0.3);
+    bt_score_evaluate(sb, p, g, 1);
+    /* first order: -g_j dL/dg_j, the derivative taken by finite differences on the mixture */
+    for (size_t j = 0; j < k; j++) {
+        double h = 1e-6, lo, hi;
+        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) * (1 + h));
+        bt_score_evaluate(sb, p, g, 0); hi = sb->mix_loss;
+        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) / (1 + h) * (1 - h));
+        bt_score_evaluate(sb, p, g, 0); lo = sb->mix_loss;
+        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) / (1 - h));
+        bt_score_evaluate(sb, p, g, 1);
+        double fd = -(hi - lo) / (2 * h);   /* -sum_b g_bj dL/dg_bj */
+        cr_expect(fabs(fd - sb->first[j]) < 1e-7 + 1e-5 * fabs(fd), "miner %zu: first order %g, finite difference %g",
+                  j, sb->first[j], fd);
+    }
+    /* with six miners sharing the gate, removal is a small step: the second-order estimate is
+     * closer to the exact change than the first-order one */
+    double e1 = 0, e2 = 0;
+    for (size_t j = 0; j < k; j++) {
+        e1 += fabs(sb->first[j] - sb->loo[j]);
+        e2 += fabs(sb->first[j] + sb->second[j] - sb->loo[j]);
+    }
+    cr_log_info("importance vs leave-one-out: first-order error %.4g, with Fisher term %.4g", e1, e2);
+    cr_expect(e2 < e1, "the Fisher term improves the estimate (%g vs %g)", e2, e1);
+    gsl_matrix_free(p); gsl_matrix_free(g);
+    bt_score_batch_free(sb);
+    gsl_rng_free(r);
+}
