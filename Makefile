@@ -22,7 +22,7 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(PKG_CFLAGS)
 LDLIBS     = $(PKG_LIBS) -lm -fopenmp
 
 BUILD     ?= build
-LIB_SRC   := $(wildcard sim/kernel/*.c sim/mechanism/*.c sim/scenario/*.c sim/io/*.c sim/run/*.c models/*.c)
+LIB_SRC   := $(wildcard sim/kernel/*.c sim/agents/*.c sim/chain/*.c sim/net/*.c sim/mechanism/*.c sim/scenario/*.c sim/io/*.c sim/run/*.c models/*.c)
 CLI_SRC   := $(wildcard sim/cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -491,7 +491,7 @@ Test(errors, unknown_keys_at_every_level_with_suggestions)
     expect_error(MINI(", \"weights\": [{\"epoch\": 0, \"from\": \"V\", \"to\": {}, \"evry\": 2}]"),
                  "weights[0].evry: unknown key (did you mean \"every\"?)");
     expect_error(MINI(", \"events\": [{\"epoch\": 0, \"type\": \"reset_bonds\", \"peer\": \"S\", \"uid\": 1}]"),
-                 "events[0].uid: unknown key (valid keys: epoch, type, peer)");
+                 "events[0].uid: unknown key (valid keys: epoch, block, type, peer, to, amount, param, value)");
     expect_error(MINI(", \"output\": {\"Bonds\": true}"), "output.Bonds: unknown key (did you mean \"bonds\"?)");
 }
 
@@ -640,7 +640,7 @@ Test(errors, weights_refer_to_known_peers_within_the_run)
 Test(errors, events_name_a_known_type_peer_and_epoch)
 {
     expect_error(MINI(", \"events\": [{\"epoch\": 0, \"type\": \"slash\", \"peer\": \"S\"}]"),
-                 "events[0].type: unknown type \"slash\" (expected one of \"reset_bonds\")");
+                 "events[0].type: unknown type \"slash\" (expected one of \"reset_bonds\", \"register\", \"add_stake\", \"remove_stake\", \"move_stake\", \"set_param\")");
     expect_error(MINI(", \"events\": [{\"epoch\": 0, \"type\": \"reset_bonds\", \"peer\": \"Q\"}]"),
                  "events[0].peer: unknown peer \"Q\"");
     expect_error(MINI(", \"events\": [{\"epoch\": 9, \"type\": \"reset_bonds\", \"peer\": \"S\"}]"),

@@ -58,6 +58,7 @@ hid_t bt_h5out_file_type(bt_h5_type t)
     case BT_H5_U16: return H5T_STD_U16LE;
     case BT_H5_U64: return H5T_STD_U64LE;
     case BT_H5_I8: return H5T_STD_I8LE;
+    case BT_H5_I64: return H5T_STD_I64LE;
     }
     return H5I_INVALID_HID;
 }
@@ -69,6 +70,7 @@ hid_t bt_h5out_mem_type(bt_h5_type t)
     case BT_H5_U16: return H5T_NATIVE_UINT16;
     case BT_H5_U64: return H5T_NATIVE_UINT64;
     case BT_H5_I8: return H5T_NATIVE_INT8;
+    case BT_H5_I64: return H5T_NATIVE_INT64;
     }
     return H5I_INVALID_HID;
 }
@@ -80,6 +82,7 @@ hsize_t bt_h5out_type_size(bt_h5_type t)
     case BT_H5_U16: return 2;
     case BT_H5_U64: return 8;
     case BT_H5_I8: return 1;
+    case BT_H5_I64: return 8;
     }
     return 0;
 }

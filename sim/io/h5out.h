@@ -9,7 +9,7 @@
 
 typedef struct bt_h5out bt_h5out;
 
-typedef enum { BT_H5_F64 = 0, BT_H5_U16, BT_H5_U64, BT_H5_I8 } bt_h5_type;
+typedef enum { BT_H5_F64 = 0, BT_H5_U16, BT_H5_U64, BT_H5_I8, BT_H5_I64 } bt_h5_type;
 
 typedef struct {
     const char *scenario_json;   /* stored as root attribute "scenario" */

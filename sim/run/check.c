@@ -72,6 +72,12 @@ size_t bt_run_estimate_bytes(const bt_scenario *sc, int writes_output)
     bytes += nnz * 28.0;                /* the scenario's own copy of the weights */
     if (writes_output && (sc->output.bonds || sc->output.weights)) bytes += n * n * 8.0;   /* dense rows */
     if (writes_output) bytes += 24.0 * (1 << 20);   /* HDF5 chunk caches and library */
+    bytes += n * 260.0;                 /* the world: chain, network, history, pricing (sim/agents) */
+    for (size_t i = 0; i < sc->npeers; i++) {
+        const bt_peer_spec *p = &sc->peers[i];
+        if (p->agent.type >= 0 || p->quality.given) bytes += 5200.0;   /* the peer's random stream */
+        if (p->agent.type >= 0) bytes += n * 9.0 * 2;   /* an agent's scores and rows over all peers */
+    }
     return (size_t)bytes;
 }
 

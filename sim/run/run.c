@@ -9,19 +9,23 @@
 #include "run/record.h"
 #include "run/check.h"
 #include "models_run.h"
+#include "agents/world.h"
+#include "run/pricing.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum { EV_WEIGHTS = 0, EV_RESET_BONDS = 1, EV_EPOCH = 2 };
-enum { PRIO_WEIGHTS = 0, PRIO_EVENT = 1, PRIO_EPOCH = 2 };
+enum { EV_WEIGHTS = 0, EV_EVENT = 1, EV_EPOCH = 2 };
+enum { PRIO_WEIGHTS = BT_PRIO_WEIGHTS, PRIO_EVENT = BT_PRIO_EVENT, PRIO_EPOCH = BT_PRIO_EPOCH };
 
 typedef struct {
     const bt_scenario *sc;
     const bt_run_options *opt;
     const bt_mechanism *mech;
+    bt_params params;           /* sc->mech, as set_param events change it */
+    bt_world *world;            /* agents, chain life cycle, network (sim/agents) */
     bt_subnet *net;
     bt_epoch_result *res;
     bt_recorder *out;           /* NULL when the run writes nothing */
@@ -43,31 +47,40 @@ static double now_seconds(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int64_t epoch_block(const bt_scenario *sc, long e) { return (int64_t)(e + 1) * sc->mech.tempo; }
-static int64_t epoch_time(const bt_scenario *sc, long e) { return epoch_block(sc, e) * BT_TICKS_PER_BLOCK; }
+static int64_t epoch_block(const run_ctx *c, long e) { return bt_world_epoch_block(c->world, e); }
+static int64_t epoch_time(const run_ctx *c, long e) { return epoch_block(c, e) * BT_TICKS_PER_BLOCK; }
 
 static int on_weights(bt_kernel *k, const bt_event *ev, void *vctx)
 {
     run_ctx *c = vctx;
     const bt_weights_spec *w = &c->sc->weights[ev->a];
     long epoch = (long)ev->b;
-    c->net->current_block = epoch_block(c->sc, epoch);
-    if (bt_subnet_set_weights(c->net, w->from, w->to, w->w, w->nto, c->sc->mech.arithmetic)) {
+    c->net->current_block = epoch_block(c, epoch);
+    if (bt_world_store_weights(c->world, w->from, w->to, w->w, w->nto)) {
         snprintf(c->err, c->errlen, "out of memory setting weights");
         return 1;
     }
     long next = epoch + w->every;
     if (w->every > 0 && next < c->sc->epochs && next < c->next_entry_epoch[ev->a])
-        if (bt_kernel_schedule(k, epoch_time(c->sc, next), PRIO_WEIGHTS, EV_WEIGHTS, ev->a, (uint64_t)next))
+        if (bt_kernel_schedule(k, epoch_time(c, next), PRIO_WEIGHTS, EV_WEIGHTS, ev->a, (uint64_t)next))
             return 1;
     return 0;
 }
 
-static int on_reset_bonds(bt_kernel *k, const bt_event *ev, void *vctx)
+/* reset_bonds here; the network's events (register, stake, set_param) in the world. */
+static int on_event(bt_kernel *k, const bt_event *ev, void *vctx)
 {
     (void)k;
     run_ctx *c = vctx;
-    bt_subnet_reset_bonds(c->net, c->sc->events[ev->a].peer);
+    const bt_event_spec *e = &c->sc->events[ev->a];
+    if (e->type == BT_EVENT_RESET_BONDS) {
+        bt_subnet_reset_bonds(c->net, e->peer);
+        return 0;
+    }
+    if (bt_world_apply_event(c->world, c->sc, e)) {
+        snprintf(c->err, c->errlen, "out of memory applying events[%lu]", (unsigned long)ev->a);
+        return 1;
+    }
     return 0;
 }
 
@@ -89,14 +102,19 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
     run_ctx *c = vctx;
     long e = (long)ev->a;
     if (c->opt->interrupt && *c->opt->interrupt) { bt_kernel_stop(k); return 130; }
-    c->net->current_block = epoch_block(c->sc, e);
+    c->net->current_block = epoch_block(c, e);
+    if (bt_world_before_epoch(c->world, e)) {
+        snprintf(c->err, c->errlen, "epoch %ld: out of memory", e);
+        return 1;
+    }
     if (c->models && bt_models_run_before_epoch(c->models, e, c->net, c->err, c->errlen)) return 1;
-    int rc = c->mech->epoch(&c->sc->mech, c->net, c->res);
+    int rc = c->mech->epoch(&c->params, c->net, c->res);
+    if (rc == BT_OK && bt_world_after_epoch(c->world, e, c->res)) rc = BT_ENOMEM;
     if (rc != BT_OK) {
         snprintf(c->err, c->errlen, "epoch %ld: %s", e, rc == BT_ENOMEM ? "out of memory" : "invalid input");
         return 1;
     }
-    if (c->check && bt_check_epoch(&c->sc->mech, c->net, c->res, e, c->check_scratch, c->err, c->errlen))
+    if (c->check && bt_check_epoch(&c->params, c->net, c->res, e, c->check_scratch, c->err, c->errlen))
         return 1;
     if (c->out && bt_recorder_epoch(c->out, e, c->net, c->res)) {
         snprintf(c->err, c->errlen, "%s", bt_recorder_error(c->out));
@@ -131,15 +149,18 @@ static int schedule_scenario(bt_kernel *k, run_ctx *c)
                 c->next_entry_epoch[q] = sc->weights[r].epoch;
                 break;
             }
-        if (bt_kernel_schedule(k, epoch_time(sc, sc->weights[q].epoch), PRIO_WEIGHTS, EV_WEIGHTS, q,
+        if (bt_kernel_schedule(k, epoch_time(c, sc->weights[q].epoch), PRIO_WEIGHTS, EV_WEIGHTS, q,
                                (uint64_t)sc->weights[q].epoch)) return -1;
     }
-    for (size_t q = 0; q < sc->nevents; q++)
-        if (bt_kernel_schedule(k, epoch_time(sc, sc->events[q].epoch), PRIO_EVENT, EV_RESET_BONDS, q, 0)) return -1;
+    for (size_t q = 0; q < sc->nevents; q++) {
+        const bt_event_spec *e = &sc->events[q];
+        int64_t t = e->block >= 0 ? e->block * BT_TICKS_PER_BLOCK : epoch_time(c, e->epoch);
+        if (bt_kernel_schedule(k, t, e->block >= 0 ? BT_PRIO_BLOCK_EVENT : PRIO_EVENT, EV_EVENT, q, 0)) return -1;
+    }
     for (long e = 0; e < sc->epochs; e++)
-        if (bt_kernel_schedule(k, epoch_time(sc, e), PRIO_EPOCH, EV_EPOCH, (uint64_t)e, 0)) return -1;
+        if (bt_kernel_schedule(k, epoch_time(c, e), PRIO_EPOCH, EV_EPOCH, (uint64_t)e, 0)) return -1;
     bt_kernel_on(k, EV_WEIGHTS, on_weights, c);
-    bt_kernel_on(k, EV_RESET_BONDS, on_reset_bonds, c);
+    bt_kernel_on(k, EV_EVENT, on_event, c);
     bt_kernel_on(k, EV_EPOCH, on_epoch, c);
     return 0;
 }
@@ -151,19 +172,23 @@ static int summary_alloc(bt_run_summary *s, size_t n)
     size_t m = n ? n : 1;
     s->initial_stake = calloc(m, 8); s->final_stake = calloc(m, 8);
     s->emission = calloc(m, 8); s->server_emission = calloc(m, 8); s->validator_emission = calloc(m, 8);
-    return s->initial_stake && s->final_stake && s->emission && s->server_emission && s->validator_emission ? 0 : -1;
+    s->mean_stake = calloc(m, 8);
+    return s->initial_stake && s->final_stake && s->emission && s->server_emission && s->validator_emission &&
+                   s->mean_stake
+               ? 0 : -1;
 }
 
 void bt_run_summary_free(bt_run_summary *s)
 {
     free(s->initial_stake); free(s->final_stake);
     free(s->emission); free(s->server_emission); free(s->validator_emission);
+    free(s->mean_stake);
     memset(s, 0, sizeof *s);
 }
 
 int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum, char *err, size_t errlen)
 {
-    run_ctx c = {.sc = sc, .opt = opt, .sum = sum, .err = err, .errlen = errlen};
+    run_ctx c = {.sc = sc, .opt = opt, .sum = sum, .err = err, .errlen = errlen, .params = sc->mech};
     size_t n = sc->npeers;
     int rc = 1;
     bt_kernel *k = NULL;
@@ -202,25 +227,39 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
         goto out;
     }
     for (size_t i = 0; i < n; i++) sum->initial_stake[i] = c.net->stake[i] = sc->peers[i].stake;
-    bt_subnet_init_permits(c.net, &sc->mech);
+    if (!(c.world = bt_world_alloc(sc, c.net, &c.params, k, opt->seed, err, errlen))) goto out;
+    bt_subnet_init_permits(c.net, &c.params);
     if (opt->out_path && bt_recorder_open(&c.out, sc, opt->out_path, opt->seed, err, errlen)) goto out;
     /* the models' series are per epoch: recorded only when every epoch is (output.every 1) */
     if (bt_models_run_open(&c.models, sc, opt->seed,
                            c.out && sc->output.every <= 1 ? bt_recorder_h5(c.out) : NULL, err, errlen))
         goto out;
-    if (schedule_scenario(k, &c)) { snprintf(err, errlen, "out of memory scheduling events"); goto out; }
+    if (schedule_scenario(k, &c) || bt_world_start(c.world)) {
+        snprintf(err, errlen, "out of memory scheduling events");
+        goto out;
+    }
     c.started = now_seconds();
     rc = bt_kernel_run(k, -1);
     if (rc == 130) snprintf(err, errlen, "interrupted at epoch %ld", sum->epochs_done);
     if (rc) goto out;
-    memcpy(sum->final_stake, c.net->stake, n * sizeof(double));
+    bt_world_finish(c.world);
+    for (size_t i = 0; i < n; i++) {
+        sum->final_stake[i] = bt_world_stake(c.world, i);
+        sum->mean_stake[i] = bt_world_mean_stake(c.world)[i];
+    }
     if (c.out) {
+        if (bt_pricing_write_run(sc, sum, c.world, bt_recorder_h5(c.out))) {
+            snprintf(err, errlen, "%s", bt_recorder_error(c.out));
+            rc = 1;
+            goto out;
+        }
         rc = bt_recorder_commit(c.out, sum, err, errlen) ? 1 : 0;
         c.out = NULL;
     }
 out:
     bt_recorder_abort(c.out);
     bt_models_run_free(c.models);
+    bt_world_free(c.world);
     bt_kernel_free(k);
     bt_subnet_free(c.net);
     bt_epoch_result_free(c.res);
@@ -232,32 +271,8 @@ out:
 /* Groups in order of first appearance; peers without a group count as "(none)". */
 void bt_run_print_groups(const bt_scenario *sc, const bt_run_summary *sum, FILE *f)
 {
-    size_t n = sc->npeers, ng = 0;
-    const char **name = calloc(n ? n : 1, sizeof *name);
-    double *stake = calloc(n ? n : 1, 8), *emis = calloc(n ? n : 1, 8);
-    size_t *count = calloc(n ? n : 1, sizeof *count);
-    if (!name || !stake || !emis || !count) goto out;
-    double total_stake = 0, total_emis = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *g = sc->peers[i].group[0] ? sc->peers[i].group : "(none)";
-        size_t q = 0;
-        while (q < ng && strcmp(name[q], g) != 0) q++;
-        if (q == ng) name[ng++] = g;
-        stake[q] += sum->initial_stake[i];
-        emis[q] += sum->emission[i];
-        count[q]++;
-        total_stake += sum->initial_stake[i];
-        total_emis += sum->emission[i];
-    }
-    fprintf(f, "%-16s %6s %12s %14s %8s\n", "group", "peers", "stake share", "emission share", "ratio");
-    for (size_t q = 0; q < ng; q++) {
-        double ss = total_stake > 0 ? stake[q] / total_stake : 0;
-        double es = total_emis > 0 ? emis[q] / total_emis : 0;
-        if (ss > 0)
-            fprintf(f, "%-16s %6zu %12.4f %14.4f %8.3f\n", name[q], count[q], ss, es, es / ss);
-        else
-            fprintf(f, "%-16s %6zu %12.4f %14.4f %8s\n", name[q], count[q], ss, es, "-");
-    }
-out:
-    free(name); free(stake); free(emis); free(count);
+    bt_pricing p;
+    if (bt_pricing_compute(sc, sum, &p)) return;
+    bt_pricing_print(&p, sc->honest_group, f);
+    bt_pricing_free(&p);
 }

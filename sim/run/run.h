@@ -26,6 +26,7 @@ typedef struct {
     long epochs_done;
     double *initial_stake, *final_stake;        /* tokens */
     double *emission, *server_emission, *validator_emission;   /* cumulative, rao */
+    double *mean_stake;        /* tokens held over the run, time-averaged over blocks */
 } bt_run_summary;
 
 /* Runs the scenario. Returns 0; 2 for a scenario the mechanism cannot run (message in err);
@@ -34,7 +35,8 @@ typedef struct {
 int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum, char *err, size_t errlen);
 void bt_run_summary_free(bt_run_summary *sum);
 
-/* Per-group table of a summary: stake share, emission share, their ratio. */
+/* Per-group table of a summary: stake share, emission share, their ratio, the emission in
+ * tokens, per unit of stake held and against the reference group (run/pricing.h). */
 void bt_run_print_groups(const bt_scenario *sc, const bt_run_summary *sum, FILE *f);
 
 #endif

@@ -142,6 +142,7 @@ void bt_scenario_free(bt_scenario *s)
         free(s->peers[i].name);
         free(s->peers[i].group);
     }
+    bt_scn_free_network(s);
     for (size_t i = 0; i < s->nweights; i++) {
         free(s->weights[i].to);
         free(s->weights[i].w);

@@ -23,7 +23,8 @@ static char *dup_str(const char *s)
 /* ---- peers ---- */
 
 static const bt_scn_key peer_keys[] = {{"name", 1}, {"stake", 1}, {"group", 0},
-                                       {"model", 0}, {"scoring", 0}};   /* models: scenario_models.c */
+                                       {"model", 0}, {"scoring", 0},   /* models: scenario_models.c */
+                                       {"agent", 0}, {"quality", 0}};  /* network: scenario_agents.c */
 
 static int read_peer(bt_scn_ctx *c, const cJSON *j, size_t i, bt_peer_spec *p)
 {
@@ -331,7 +332,7 @@ static int read_output(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 static const bt_scn_key top_keys[] = {
     {"name", 1}, {"description", 0}, {"seed", 0}, {"mechanism", 1}, {"peers", 0},
     {"epochs", 1}, {"weights", 0}, {"events", 0}, {"output", 0}, {"generate", 0},
-    {"task", 0},
+    {"task", 0}, {"chain", 0}, {"network", 0}, {"pricing", 0},
 };
 
 /* Fills out from root (a JSON object whose duplicates and non-finite numbers were already
@@ -353,7 +354,8 @@ int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
         || (rc = bt_scn_read_events(c, root, out))
         || (rc = read_output(c, root, out))
         || (rc = bt_scn_generate(c, root, out, (uint64_t)seed))
-        || (rc = bt_scn_read_models(c, root, out)))
+        || (rc = bt_scn_read_models(c, root, out))
+        || (rc = bt_scn_read_network(c, root, out)))
         return rc;
     out->seed = (uint64_t)seed;
     out->name = dup_str(name);

@@ -14,6 +14,8 @@
 #define BT_SCN_MAX_DEPTH 64
 #define BT_SCN_MAX_BYTES ((size_t)256 << 20)
 #define BT_SCN_MAX_EPOCHS 10000000L
+/* Blocks named in events and offline intervals: 2^40, so that ticks (2^16 a block) fit. */
+#define BT_SCN_MAX_BLOCK 1099511627776.0
 #define BT_SCN_MAX_WEIGHT_BYTES ((size_t)1 << 30)
 /* Largest integer a JSON number (an IEEE double) holds exactly. */
 #define BT_SCN_INT_EXACT 9007199254740992.0
@@ -91,6 +93,15 @@ int bt_scn_apply_override(bt_scn_ctx *c, cJSON *root, const char *ov);
 int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 int bt_scn_read_weights(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
 int bt_scn_read_events(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
+/* obj["to"]: peer name -> weight, in order, explicit zeros kept (row->to, row->w, row->nto). */
+int bt_scn_read_row(bt_scn_ctx *c, const cJSON *obj, bt_weights_spec *row);
+
+/* scenario_agents.c: the network keys (peers[i].agent and .quality, "chain", "network",
+ * "pricing") and set_param events */
+int bt_scn_read_network(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
+int bt_scn_read_set_param(bt_scn_ctx *c, const cJSON *e, bt_event_spec *ev);
+int bt_scn_read_peer_agents(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
+void bt_scn_free_network(bt_scenario *s);
 
 /* scenario_generate.c: "generate" appends validators, miners and their weight rows */
 int bt_scn_generate(bt_scn_ctx *c, const cJSON *root, bt_scenario *out, uint64_t seed);

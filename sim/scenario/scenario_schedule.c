@@ -88,7 +88,7 @@ typedef struct {
 } wstate;
 
 /* "to": peer name -> weight, in the object's order, explicit zeros kept. */
-static int read_row(bt_scn_ctx *c, const cJSON *obj, bt_weights_spec *row)
+int bt_scn_read_row(bt_scn_ctx *c, const cJSON *obj, bt_weights_spec *row)
 {
     const cJSON *to = cJSON_GetObjectItemCaseSensitive(obj, "to");
     size_t mark = bt_scn_push_key(c, "to");
@@ -217,7 +217,7 @@ static int read_weights_entry(bt_scn_ctx *c, const cJSON *e, size_t entry, wstat
         && !(rc = bt_scn_check_keys(c, e, weight_keys, COUNT(weight_keys)))
         && !(rc = read_epoch(c, e, out->epochs, &row.epoch))
         && !(rc = read_from(c, e, entry, ws, &from, &nfrom))
-        && !(rc = read_row(c, e, &row))
+        && !(rc = bt_scn_read_row(c, e, &row))
         && !(rc = bt_scn_integer(c, e, "every", 1, long_max, &row.every))
         && !(rc = reserve_rows(c, ws, &row, nfrom))) {
         for (size_t k = 0; k < nfrom && !rc; k++)
@@ -259,23 +259,80 @@ int bt_scn_read_weights(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 
 /* ---- events ---- */
 
-static const bt_scn_key event_keys[] = {{"epoch", 1}, {"type", 1}, {"peer", 1}};
-static const char *const event_types[] = {"reset_bonds"};
-static const bt_event_type event_values[] = {BT_EVENT_RESET_BONDS};
+static const bt_scn_key event_keys[] = {{"epoch", 0}, {"block", 0}, {"type", 1}, {"peer", 0},
+                                        {"to", 0}, {"amount", 0}, {"param", 0}, {"value", 0}};
+static const char *const event_types[] = {"reset_bonds", "register", "add_stake",
+                                          "remove_stake", "move_stake", "set_param"};
+static const bt_event_type event_values[] = {BT_EVENT_RESET_BONDS, BT_EVENT_REGISTER,
+                                             BT_EVENT_ADD_STAKE, BT_EVENT_REMOVE_STAKE,
+                                             BT_EVENT_MOVE_STAKE, BT_EVENT_SET_PARAM};
+/* Per type: which of peer, to, amount, param+value it takes (1 required, 0 not allowed). */
+static const struct { int peer, to, amount, param; } event_uses[] = {
+    {1, 0, 0, 0}, {1, 0, 0, 0}, {1, 0, 1, 0}, {1, 0, 1, 0}, {1, 1, 1, 0}, {0, 0, 0, 1}};
+
+/* "epoch" (in [0, epochs)) or "block" (>= 0): exactly one. */
+static int read_when(bt_scn_ctx *c, const cJSON *e, long epochs, bt_event_spec *ev)
+{
+    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(e, "epoch");
+    const cJSON *bl = cJSON_GetObjectItemCaseSensitive(e, "block");
+    long block = -1;
+    ev->epoch = -1;
+    if (ep && bl)
+        return bt_scn_fail(c, "give either \"epoch\" or \"block\", not both");
+    if (!ep && !bl)
+        return bt_scn_fail(c, "missing key \"epoch\" (or \"block\")");
+    int rc = ep ? read_epoch(c, e, epochs, &ev->epoch) : bt_scn_integer(c, e, "block", 0, BT_SCN_MAX_BLOCK, &block);
+    ev->block = block;
+    return rc;
+}
+
+/* A key the event's type does not take. */
+static int unused_key(bt_scn_ctx *c, const cJSON *e, const char *key, int type)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(e, key))
+        return 0;
+    bt_scn_push_key(c, key);
+    return bt_scn_fail(c, "not used by type \"%s\"", event_types[type]);
+}
+
+static int read_peer_key(bt_scn_ctx *c, const cJSON *e, const char *key, size_t *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(e, key);
+    if (!j)
+        return bt_scn_fail(c, "missing key \"%s\"", key);
+    size_t mark = bt_scn_push_key(c, key);
+    int rc = bt_scn_peer_ref(c, j, out);
+    if (!rc)
+        bt_scn_pop(c, mark);
+    return rc;
+}
 
 static int read_event(bt_scn_ctx *c, const cJSON *e, long epochs, bt_event_spec *ev)
 {
     int type = 0, rc;
     if ((rc = bt_scn_expect(c, e, is_object, "an object"))
         || (rc = bt_scn_check_keys(c, e, event_keys, COUNT(event_keys)))
-        || (rc = read_epoch(c, e, epochs, &ev->epoch))
-        || (rc = bt_scn_enum(c, e, "type", event_types, COUNT(event_types), &type)))
+        || (rc = bt_scn_enum(c, e, "type", event_types, COUNT(event_types), &type))
+        || (rc = read_when(c, e, epochs, ev)))
         return rc;
     ev->type = event_values[type];
-    size_t mark = bt_scn_push_key(c, "peer");
-    if ((rc = bt_scn_peer_ref(c, cJSON_GetObjectItemCaseSensitive(e, "peer"), &ev->peer)))
+    if ((!event_uses[type].peer && (rc = unused_key(c, e, "peer", type)))
+        || (!event_uses[type].to && (rc = unused_key(c, e, "to", type)))
+        || (!event_uses[type].amount && (rc = unused_key(c, e, "amount", type)))
+        || (!event_uses[type].param && ((rc = unused_key(c, e, "param", type)) || (rc = unused_key(c, e, "value", type)))))
         return rc;
-    bt_scn_pop(c, mark);
+    if (event_uses[type].peer && (rc = read_peer_key(c, e, "peer", &ev->peer)))
+        return rc;
+    if (event_uses[type].to && (rc = read_peer_key(c, e, "to", &ev->to)))
+        return rc;
+    if (event_uses[type].amount) {
+        if (!cJSON_GetObjectItemCaseSensitive(e, "amount"))
+            return bt_scn_fail(c, "missing key \"amount\"");
+        if ((rc = bt_scn_number(c, e, "amount", 0, 0, INFINITY, 0, &ev->amount)))
+            return rc;
+    }
+    if (event_uses[type].param)
+        return bt_scn_read_set_param(c, e, ev);
     return 0;
 }
 

@@ -32,7 +32,7 @@ class RunRoundTrip(unittest.TestCase):
                 self.assertEqual([v.decode() if isinstance(v, bytes) else v for v in value], list(got), key)
             else:
                 self.assertEqual(value.dtype, got.dtype, key)
-                self.assertTrue(np.array_equal(value, got), key)
+                self.assertTrue(np.array_equal(value, got, equal_nan=value.dtype.kind == "f"), key)
 
     def test_attributes_and_scenario(self):
         with h5py.File(self.path, "r") as f:
