@@ -40,6 +40,9 @@ if [ -n "${BTSIM_MPI:-}" ] && [ -x "$BTSIM_MPI" ] && command -v mpirun >/dev/nul
   awk -v t="$tm" -v b="$t1" 'BEGIN { printf "%-34s %10.2f %10.1f %10.2f\n", "mpirun -np 2 (1 job per rank)", t, 1000/t, b/t }'
 fi
 
-# The discrete-event kernel on PHOLD (bare queue; target > 10 M events/s on one core).
+# The discrete-event kernel on PHOLD (bare queue; target > 10 M events/s on one core) and a
+# 4096-peer, 1000-epoch network run with agents, commit-reveal and churn (issue 4).
 printf '\n%s\n' "kernel: PHOLD, 1024 objects, one core (btsim bench-kernel)"
 "$BTSIM" bench-kernel | tail -1
+tn=$(t "$BTSIM" run "$(dirname "$0")/../scenarios/bench/network_4096.json" -o "$TMPD/net.h5" --threads 1 --quiet)
+awk -v t="$tn" 'BEGIN { printf "%-40s %10.2f s %8.1f epochs/s\n", "network run: 4096 peers x 1000 epochs", t, 1000/t }'
