@@ -206,7 +206,7 @@ static int read_axis(bt_scn_ctx *c, const cJSON *a, bt_sweep_axis *ax)
         size_t k = 0;
         for (const cJSON *v = values->child; !rc && v; v = v->next, k++) {
             if (!(ax->json[k] = cJSON_PrintUnformatted(v))) rc = bt_scn_fail_file(c, "out of memory");
-            ax->num[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+            ax->num[k] = cJSON_IsNumber(v) ? v->valuedouble : cJSON_IsBool(v) ? (cJSON_IsTrue(v) ? 1.0 : 0.0) : NAN;
             ax->n = k + 1;
         }
         bt_scn_pop(c, mark);
