@@ -21,6 +21,17 @@ for size in "256 256" "1024 4096"; do
     done
   done
 done
+# The sigmoid kinds on the same weights (float only): the whitepaper's model and yuma0.
+for kind in whitepaper yuma0; do
+  for size in "256 256" "1024 4096"; do
+    set -- $size
+    out=$("$BTSIM" bench --validators "$1" --miners "$2" --kind "$kind" --epochs "$EPOCHS" --threads 1)
+    ms=$(echo "$out" | sed -n 's/^epoch_ms=//p')
+    st=$(echo "$out" | sed -n 's/^stream_ms=\([0-9.]*\).*/\1/p')
+    awk -v s="$1 x $2" -v k="$kind" -v ms="$ms" -v st="$st" \
+      'BEGIN { printf "%-22s %-7s %8s %12.3f %12.3f %10.1f %10s\n", s " " k, 1, "float", ms, st, ms/st, "-" }'
+  done
+done
 echo "Reference (issue 2): yuma-simulation on torch ~5 ms and ~1.2 s; vectorised numpy ~10 ms and ~0.8 s."
 
 # Sweep throughput: the same 1000-run sweep with 1 and 2 workers (OpenMP) and under
