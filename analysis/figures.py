@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from . import cli, grid, readme
+from . import cli, figure5, grid, readme
 from .load import load
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -237,10 +237,13 @@ def main(argv=None):
         run_sweep(btsim, name, args.jobs)
     print("figures: drawing")
     figs, totals = draw(out)
+    print("figures: the Figure 5 effect (22 runs)")
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig5 = figure5.main(["--btsim", btsim, "--runs", f"{RUNS}/figure5", "-o", os.path.join(out, "wp_figure5.png")])
     version = subprocess.run([btsim, "--version"], capture_output=True, text=True).stdout.strip()
     sweeps = {name: shlex.join(sweep_argv("bin/btsim", name, args.jobs)) for name in SWEEPS}
-    readme.write(os.path.join(out, "README.md"), figs, totals, jobs, sweeps, version, CASE_MECHANISMS)
-    print(f"figures: {len(figs)} images and README.md in {os.path.relpath(out, ROOT)} ({time.time() - start:.0f} s)")
+    readme.write(os.path.join(out, "README.md"), figs, totals, jobs, sweeps, version, CASE_MECHANISMS, fig5)
+    print(f"figures: {len(figs) + 1} images and README.md in {os.path.relpath(out, ROOT)} ({time.time() - start:.0f} s)")
     return 0
 
 

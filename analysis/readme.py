@@ -241,6 +241,26 @@ def cabal_share(path):
     return stake[:, names.index("cabal")] / stake.sum(axis=1)
 
 
+def section_figure5(rows):
+    table = "\n".join(f"| {k} | {share:.3f} | {loss:+.4f} |" for k, share, loss in rows)
+    return f"""{image("wp_figure5", "Figure 5 effect: cabal incentive share against the honest peers' edges")}
+**The Figure 5 effect (spec 2.10): a disjoint cabal of 30% of the stake against the number of
+edges k each of 70 honest peers sets** (whitepaper mechanism, rho 10, kappa 0.5; the scenarios of
+docs/findings.md study 2, written by `scenarios/whitepaper/make_scenarios.py`, first step). The
+paper argues that a well-connected honest side keeps a minority cabal down but gives no numbers;
+btsim finds the cabal above its stake share until each honest peer weights about 30 others, and
+the chain loss L turning negative only near k = 60:
+
+| k | cabal share of the incentive | chain loss L |
+|---|---|---|
+{table}
+
+Made by:
+
+{block([PY + " -m analysis.figure5"])}
+"""
+
+
 def section_whitepaper(figs, jobs, command):
     wp = f"{RUNS}/whitepaper"
     f4 = load(f"{wp}/figure4.h5")
@@ -316,15 +336,12 @@ Made by:
 
 {block(runs + [command] + [shown(figs[k]) for k in ("wp_figure4", "wp_section10", "wp_vb_decay", "wp_rho",
                                                    "wp_kappa", "wp_curves")])}
-Still to do: the Figure 5 effect (spec 2.10), the cabal's incentive share against the number of
-edges k each honest peer sets. docs/findings.md (study 2, `scenarios/whitepaper/study.py`) has
-the table; a figure needs k as a sweepable scenario key, which the scenario format does not
-have (the honest rows are written by `make_scenarios.py`). Figures 1-3 and 5-7 of the paper are
-diagrams without data.
+Figures 1-3 and 5-7 of the paper are diagrams without data; the Figure 5 effect is measured in
+the next section.
 """
 
 
-def write(path, figs, totals, jobs, sweeps, version, case_mechanisms):
+def write(path, figs, totals, jobs, sweeps, version, case_mechanisms, figure5_rows=None):
     text = f"""# Figures
 
 Made by `make figures` ({version}), which runs `{PY} -m analysis.figures`: it runs the
@@ -337,6 +354,7 @@ Units: shares are fractions of the epoch's total (dividends of the validator emi
 of the server emission); emission is in tokens (1 token = 1e9 rao); stake in tokens.
 
 - [The whitepaper's results](#the-whitepapers-results)
+- [The Figure 5 effect](#the-figure-5-effect)
 - [The main attack result: a cabal below and above kappa](#the-main-attack-result-a-cabal-below-and-above-kappa)
 - [Where a cabal starts to win](#where-a-cabal-starts-to-win-stake-share-x-kappa-x-bonds-penalty)
 - [The 22 named cases under four mechanisms](#the-22-named-cases-of-yuma-simulation-under-four-mechanisms)
@@ -344,6 +362,7 @@ of the server emission); emission is in tokens (1 token = 1e9 rao); stake in tok
 - [The chain's test scenarios](#the-chains-own-test-scenarios)
 
 {section_whitepaper(figs, jobs["whitepaper"], sweeps["whitepaper"])}
+{"## The Figure 5 effect" + chr(10) + chr(10) + section_figure5(figure5_rows) if figure5_rows else ""}
 {section_default(figs, jobs["default"])}
 {section_sweep(figs, sweeps["cabal"])}
 {section_cases(figs, totals, case_mechanisms)}
