@@ -1,5 +1,6 @@
 /* A validator's evaluation loop (eval.h). */
 #include "eval.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,10 @@ bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, ui
     ev->p = gsl_matrix_alloc(B, t->cfg.d_out);
     ev->twork = bt_task_work(t, B);
     ev->picked = calloc(m, sizeof *ev->picked);
-    if (!ev->rng || !ev->router || !ev->sb || !ev->st || !ev->x || !ev->p || !ev->twork || !ev->picked)
+    ev->g = gsl_matrix_alloc(B, k);
+    ev->missing = calloc(k, 1);
+    if (!ev->rng || !ev->router || !ev->sb || !ev->st || !ev->x || !ev->p || !ev->twork || !ev->picked ||
+        !ev->g || !ev->missing)
         goto fail;
     if (cfg->distill &&
         !(ev->distill = bt_distill_alloc(t, cfg->distill_width, cfg->distill_lr, cfg->distill_steps, ev->rng)))
@@ -43,25 +47,77 @@ void bt_eval_free(bt_eval *ev)
     if (ev->p) gsl_matrix_free(ev->p);
     bt_model_work_free(ev->twork);
     free(ev->picked);
+    if (ev->g) gsl_matrix_free(ev->g);
+    free(ev->missing);
     free(ev);
 }
 
-int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t)
+/* KL(P || uniform) averaged over the batch: the loss of no answer */
+static double uniform_loss(const gsl_matrix *p)
+{
+    double s = 0;
+    for (size_t b = 0; b < p->size1; b++) {
+        const double *r = p->data + b * p->tda;
+        for (size_t c = 0; c < p->size2; c++) if (r[c] > 0) s += r[c] * log(r[c]);
+    }
+    return s / (double)p->size1 + log((double)p->size2);
+}
+
+/* The gate applied when some answers are missing and nothing stands in: the router's gates of
+ * the answers that came, renormalised per example (all 0 when none came). */
+static void drop_missing(bt_eval *ev, size_t k)
+{
+    for (size_t b = 0; b < ev->g->size1; b++) {
+        double *row = ev->g->data + b * ev->g->tda, sum = 0;
+        for (size_t j = 0; j < k; j++) {
+            if (ev->missing[j]) row[j] = 0;
+            sum += row[j];
+        }
+        for (size_t j = 0; j < k && sum > 0; j++) row[j] /= sum;
+    }
+}
+
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline)
 {
     bt_router *rt = ev->router;
     bt_task_inputs(t, ev->rng, ev->x);
     bt_task_targets(t, ev->x, ev->twork, ev->p);
     bt_router_route(rt, ev->x, ev->rng);
+    size_t nmissing = 0;
+    int stand_in = ev->distill && ev->cfg.stand_in;
     for (size_t j = 0; j < rt->k; j++) {
         gsl_matrix_view zj = bt_score_answer_view(ev->sb, j);
-        if (bt_miner_answer(all, rt->sel[j], ev->x, &zj.matrix, ev->rng)) return -1;
         ev->picked[rt->sel[j]]++;
+        ev->missing[j] = offline && offline[rt->sel[j]];
+        if (!ev->missing[j]) {
+            if (bt_miner_answer(all, rt->sel[j], ev->x, &zj.matrix, ev->rng)) return -1;
+            continue;
+        }
+        nmissing++;
+        if (stand_in) {
+            bt_model_forward(ev->distill->student, ev->x, ev->distill->work);
+            gsl_matrix_memcpy(&zj.matrix, ev->distill->work->z);
+        } else {
+            gsl_matrix_set_zero(&zj.matrix);
+        }
     }
     ev->sent += rt->k;
-    bt_score_evaluate(ev->sb, ev->p, rt->g, ev->cfg.rule == BT_RULE_LOO);
-    if (ev->cfg.router_lr > 0) bt_router_learn(rt, ev->x, ev->sb->e);
+    ev->missed += nmissing;
+    gsl_matrix_memcpy(ev->g, rt->g);
+    if (nmissing && !stand_in) drop_missing(ev, rt->k);
+    bt_score_evaluate(ev->sb, ev->p, ev->g, ev->cfg.rule == BT_RULE_LOO);
+    if (nmissing) {
+        /* what a miner that did not answer is measured at: nothing */
+        double none = uniform_loss(ev->p);
+        for (size_t j = 0; j < rt->k; j++)
+            if (ev->missing[j]) { ev->sb->loss[j] = none; ev->sb->first[j] = ev->sb->second[j] = ev->sb->loo[j] = 0; }
+        ev->outage_queries++;
+        ev->outage_loss_sum += ev->sb->mix_loss;
+    } else {
+        if (ev->cfg.router_lr > 0) bt_router_learn(rt, ev->x, ev->sb->e);
+        if (ev->distill) bt_distill_step(ev->distill, ev->x, ev->sb->s);
+    }
     bt_score_update(ev->st, ev->sb, rt->sel);
-    if (ev->distill) bt_distill_step(ev->distill, ev->x, ev->sb->s);
     ev->queries++;
     ev->mix_loss_sum += ev->sb->mix_loss;
     return 0;
@@ -78,4 +134,7 @@ void bt_eval_epoch_reset(bt_eval *ev)
     ev->sent = 0;
     ev->queries = 0;
     ev->mix_loss_sum = 0;
+    ev->outage_queries = 0;
+    ev->outage_loss_sum = 0;
+    ev->missed = 0;
 }

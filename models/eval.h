@@ -2,7 +2,13 @@
  * a batch from its own stream, labels it with the teacher, lets its router choose k miners,
  * asks them, evaluates the batch (score.h), trains its gate on its loss, folds the batch into
  * its scoring rule's moving averages and, optionally, trains its distilled student on the
- * joined output. Its weight row over the miners comes from the scoring state. */
+ * joined output. Its weight row over the miners comes from the scoring state.
+ *
+ * Outages: a chosen miner that is offline sends no answer. Without a stand-in its gate is set
+ * to 0 and the others' renormalised (no answer at all: uniform logits); with distill and
+ * stand_in the distilled student's answer takes its place with its gate. Either way the
+ * offline miner is measured as having answered nothing (importance 0, the loss of uniform
+ * logits), the gate does not learn and the student does not train on that batch. */
 #ifndef BT_EVAL_H
 #define BT_EVAL_H
 
@@ -26,12 +32,17 @@ typedef struct {
     bt_score_state *st;
     bt_distill *distill;       /* NULL unless cfg.distill */
     gsl_matrix *x, *p;         /* the batch and the teacher's probabilities */
+    gsl_matrix *g;             /* batch x k: the gate applied (the router's, less missing answers) */
+    unsigned char *missing;    /* k: the chosen miner j sent no answer */
     bt_model_work *twork;
     /* this epoch so far (bt_eval_epoch_reset clears them) */
     uint64_t *picked;          /* m: batches sent to each miner */
     uint64_t sent;             /* answers asked for */
     long queries;              /* batches evaluated */
     double mix_loss_sum;       /* sum of the joined output's loss over those batches */
+    long outage_queries;       /* batches with at least one missing answer */
+    double outage_loss_sum;    /* sum of the joined output's loss over those */
+    uint64_t missed;           /* answers asked for that did not come */
 } bt_eval;
 
 /* An evaluator of m miners under cfg for task t; seed and index seed its stream. NULL on
@@ -40,8 +51,9 @@ bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, ui
                        uint64_t index);
 void bt_eval_free(bt_eval *ev);
 
-/* One query of a batch to the chosen miners of all[0..m). 0, or -1 on ENOMEM. */
-int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t);
+/* One query of a batch to the chosen miners of all[0..m); offline[j] non-zero (offline may be
+ * NULL: all online) means miner j does not answer. 0, or -1 on ENOMEM. */
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline);
 
 /* The weight row over the m miners (0 for miners never measured); returns how many were. */
 size_t bt_eval_weights(bt_eval *ev, double *w);

@@ -185,3 +185,10 @@ int bt_miner_snapshot(bt_miner *const *all, size_t i)
     m->pushed++;
     return 0;
 }
+
+int bt_miner_offline(const bt_miner *m, long e)
+{
+    for (size_t q = 0; q < m->cfg.noutages; q++)
+        if (e >= m->cfg.outage_from[q] && e < m->cfg.outage_to[q]) return 1;
+    return 0;
+}

@@ -49,6 +49,9 @@ int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix *x, gsl_mat
  * NULL) weights the distiller's sources, normally the last epoch's incentive. 0 or -1. */
 int bt_miner_train(bt_miner *const *all, size_t n, size_t i, const bt_task *t, const double *mixw);
 
+/* Non-zero when miner m is offline at epoch e (one of its outage intervals holds e). */
+int bt_miner_offline(const bt_miner *m, long e);
+
 /* A copy takes this epoch's snapshot of its target. 0 (nothing to do for other types). */
 int bt_miner_snapshot(bt_miner *const *all, size_t i);
 

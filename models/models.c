@@ -12,7 +12,7 @@
 static int metrics_alloc(bt_models_metrics *met, size_t n)
 {
     double **v[] = {&met->true_loss, &met->query_share, &met->router_overlap, &met->mixture_loss,
-                    &met->distill_loss, &met->validator_alignment};
+                    &met->distill_loss, &met->validator_alignment, &met->outage_loss, &met->missed};
     for (size_t q = 0; q < sizeof v / sizeof v[0]; q++)
         if (!(*v[q] = malloc((n ? n : 1) * sizeof(double)))) return -1;
     return 0;
@@ -22,6 +22,7 @@ static void metrics_free(bt_models_metrics *met)
 {
     free(met->true_loss); free(met->query_share); free(met->router_overlap);
     free(met->mixture_loss); free(met->distill_loss); free(met->validator_alignment);
+    free(met->outage_loss); free(met->missed);
 }
 
 /* peer -> slot tables; 0, or -1 with err filled */
@@ -61,10 +62,11 @@ static int build(bt_models *m, const bt_models_config *cfg, uint64_t seed, char 
     m->miners = calloc(m->nminers ? m->nminers : 1, sizeof *m->miners);
     m->evals = calloc(m->nevals ? m->nevals : 1, sizeof *m->evals);
     m->mixw = calloc(m->nminers ? m->nminers : 1, sizeof *m->mixw);
+    m->offline = calloc(m->nminers ? m->nminers : 1, 1);
     m->scratch = calloc(5 * big, sizeof *m->scratch);
     m->measure_rng = bt_task_rng(seed, 0x6d65617375ULL /* "measu" */, 0);
     m->hz = gsl_matrix_alloc(cfg->task.holdout, cfg->task.d_out);
-    if (!m->miners || !m->evals || !m->mixw || !m->scratch || !m->measure_rng || !m->hz || metrics_alloc(&m->met, n))
+    if (!m->miners || !m->evals || !m->mixw || !m->offline || !m->scratch || !m->measure_rng || !m->hz || metrics_alloc(&m->met, n))
         return snprintf(err, errlen, "out of memory"), -1;
     for (size_t q = 0; q < m->nminers; q++) {
         size_t p = m->miner_peer[q];
@@ -107,7 +109,7 @@ void bt_models_free(bt_models *m)
     for (size_t q = 0; m->evals && q < m->nevals; q++) bt_eval_free(m->evals[q]);
     free(m->miners); free(m->evals);
     free(m->miner_peer); free(m->eval_peer); free(m->slot);
-    free(m->mixw); free(m->scratch);
+    free(m->mixw); free(m->scratch); free(m->offline);
     if (m->measure_rng) gsl_rng_free(m->measure_rng);
     if (m->hz) gsl_matrix_free(m->hz);
     metrics_free(&m->met);
@@ -122,8 +124,11 @@ int bt_models_epoch(bt_models *m)
         if (bt_miner_train(m->miners, m->nminers, q, m->task, m->mixw)) return -1;
         m->steps += (uint64_t)(m->miners[q]->steps - before);
     }
-    for (size_t q = 0; q < m->nminers; q++)
+    int any = 0;
+    for (size_t q = 0; q < m->nminers; q++) {
         if (bt_miner_snapshot(m->miners, q)) return -1;
+        any |= m->offline[q] = (unsigned char)bt_miner_offline(m->miners[q], m->epoch);
+    }
     long most = 0;
     for (size_t v = 0; v < m->nevals; v++) {
         bt_eval_epoch_reset(m->evals[v]);
@@ -132,7 +137,9 @@ int bt_models_epoch(bt_models *m)
     /* round robin, so that no evaluator sees the miners' models later in the epoch than another */
     for (long r = 0; r < most; r++)
         for (size_t v = 0; v < m->nevals; v++)
-            if (r < m->evals[v]->cfg.queries && bt_eval_query(m->evals[v], m->miners, m->task)) return -1;
+            if (r < m->evals[v]->cfg.queries && bt_eval_query(m->evals[v], m->miners, m->task, any ? m->offline : NULL))
+                return -1;
+    m->epoch++;
     return 0;
 }
 
@@ -205,6 +212,8 @@ static void measure_evaluators(bt_models *m)
         m->met.distill_loss[p] = ev->distill ? bt_distill_loss(ev->distill, m->task) : NAN;
         m->met.router_overlap[p] = router_overlap(m, ev);
         bt_eval_weights(ev, row);
+        m->met.outage_loss[p] = ev->outage_queries ? ev->outage_loss_sum / (double)ev->outage_queries : NAN;
+        m->met.missed[p] = ev->sent ? (double)ev->missed / (double)ev->sent : NAN;
         m->met.validator_alignment[p] = bt_align_spearman(quality, row, m->nminers, m->scratch + 3 * m->nminers);
     }
     for (size_t q = 0; q < m->nminers; q++)
@@ -219,6 +228,7 @@ void bt_models_measure(bt_models *m, const double *incentive)
     for (size_t i = 0; i < n; i++) {
         met->true_loss[i] = met->query_share[i] = met->router_overlap[i] = NAN;
         met->mixture_loss[i] = met->distill_loss[i] = met->validator_alignment[i] = NAN;
+        met->outage_loss[i] = met->missed[i] = NAN;
     }
     measure_miners(m);
     for (size_t q = 0; q < m->nminers; q++) met->query_share[m->miner_peer[q]] = 0;

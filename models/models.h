@@ -28,6 +28,9 @@ typedef struct {
     double *mixture_loss;         /* evaluators: mean loss of their joined output */
     double *distill_loss;         /* evaluators with a student: its loss against the teacher */
     double *validator_alignment;  /* evaluators: Spearman of their weight row with quality */
+    double *outage_loss;          /* evaluators: mean loss of their joined output on the batches
+                                   * with a missing answer (NaN: none this epoch) */
+    double *missed;               /* evaluators: share of the answers asked that did not come */
 } bt_models_metrics;
 
 typedef struct {
@@ -45,6 +48,8 @@ typedef struct {
     double *scratch;        /* 5 x npeers */
     bt_models_metrics met;
     uint64_t steps;         /* SGD steps the miners took, in total */
+    long epoch;             /* epochs run (the next bt_models_epoch runs this one) */
+    unsigned char *offline; /* per miner: offline in the current epoch (outages) */
 } bt_models;
 
 /* Builds the task, the miners and the evaluators of cfg, seeded by seed (the task by its own
@@ -53,7 +58,8 @@ typedef struct {
 bt_models *bt_models_alloc(const bt_models_config *cfg, uint64_t seed, char *err, size_t errlen);
 void bt_models_free(bt_models *m);
 
-/* The epoch's work before the mechanism: training, snapshots, queries. 0 or -1 (ENOMEM). */
+/* The epoch's work before the mechanism: training, snapshots, queries (miners in an outage
+ * interval of this epoch do not answer them). 0 or -1 (ENOMEM). */
 int bt_models_epoch(bt_models *m);
 
 /* The weight row of evaluator `peer` over peers: to[0..k) (miner peers, ascending), w[0..k)

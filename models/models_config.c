@@ -30,6 +30,7 @@ void bt_miner_config_default(bt_miner_config *c)
     c->target = 0;
     c->delay = 0;
     c->sources = 4;
+    c->noutages = 0;
 }
 
 void bt_eval_config_default(bt_eval_config *c)
@@ -47,6 +48,7 @@ void bt_eval_config_default(bt_eval_config *c)
     c->distill_width = 16;
     c->distill_lr = 0.5;
     c->distill_steps = 1;
+    c->stand_in = 1;
 }
 
 bt_models_config *bt_models_config_alloc(size_t npeers)

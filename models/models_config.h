@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define BT_MAX_OUTAGES 16   /* offline intervals per miner */
+
 /* The task: a fixed random teacher network, inputs N(0, I) of dimension d_in, outputs logits of
  * the network's standard shape batch x d_out. */
 typedef struct {
@@ -40,6 +42,11 @@ typedef struct {
     size_t target;        /* copy: the peer index copied */
     long delay;           /* copy: epochs of staleness */
     size_t sources;       /* distilled: miners (top by last incentive) it distils from */
+    /* Outages: offline over epochs [outage_from[q], outage_to[q]) (it still trains, but answers
+     * no validator's query). A stop-gap until the network's churn and timeouts (sim/net/) drive
+     * it: docs/models.md, "Outages". */
+    size_t noutages;
+    long outage_from[BT_MAX_OUTAGES], outage_to[BT_MAX_OUTAGES];
 } bt_miner_config;
 
 typedef enum {
@@ -65,6 +72,7 @@ typedef struct {
     size_t distill_width;
     double distill_lr;
     long distill_steps;    /* SGD steps per query */
+    int stand_in;          /* with distill: the student answers for miners that do not */
 } bt_eval_config;
 
 typedef enum { BT_ROLE_NONE = 0, BT_ROLE_MINER, BT_ROLE_EVALUATOR } bt_model_role;

@@ -29,6 +29,11 @@ int bt_models_run_before_epoch(bt_models_run *mr, long e, bt_subnet *net, char *
 /* Epoch e, after the mechanism, given its result. 0, or -1 with a message in err. */
 int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *r, char *err, size_t errlen);
 
+/* Alignment of incentive with true quality for the run summary: out[0], out[1] Spearman and
+ * Kendall of the last epoch measured; out[2], out[3] their means over the last half of the
+ * epochs measured (epochs where a correlation is undefined are skipped). NaN when none. */
+void bt_models_run_alignment(const bt_models_run *mr, double out[4]);
+
 /* The models of the run (tests read their metrics). */
 const bt_models *bt_models_run_models(const bt_models_run *mr);
 

@@ -43,7 +43,8 @@ def main():
     fisher = {"rule": "fisher", "ema": 0.9, "queries": 4}
     write("tracking.json", scenario(
         "models_tracking",
-        "Rewards tracking quality: 4 validators score 12 student miners of different width and "
+        "Honest network. Question: does the incentive come to rank miners as their true quality "
+        "does, and does that alignment rise as the validators learn? 4 validators score 12 student miners of different width and "
         "compute by the whitepaper's Fisher importance; compare /models/true_loss with incentive "
         "(/models/alignment). Other rules: --set peers[0].scoring.rule=rank (and peers 1-3); "
         "compare.py runs them all.",
@@ -71,6 +72,71 @@ def main():
         "a width-16 student from its joined output. /models/router_overlap shows the gate "
         "converging on the best miners, /models/distill_loss the student learning.",
         validators(4, stakes, routed) + students()))
+    extra(stakes, fisher, routed)
+
+
+def extra(stakes, fisher, routed):
+    """The scenarios of issue 5 item 7 beyond tracking/attack/router."""
+    # a cabal: V1 and V3 (40% of the stake) vote for two weak members by membership, every epoch
+    vals = validators(4, stakes, fisher)
+    for v in (1, 3):
+        del vals[v]["scoring"]
+        vals[v]["group"] = "cabal"
+    peers = vals + students()
+    for q in (0, 11):
+        peers[4 + q]["group"] = "cabal_member"
+    sc = scenario(
+        "models_cabal",
+        "A cabal that scores by membership instead of evaluation. Question: how far does a cabal "
+        "of 40% of the stake (V1, V3), setting its weights on two weak members (M00, M11) "
+        "whatever they answer, pull the incentive away from true quality, and what share of "
+        "the miners' emission do its members take? Compare /models/alignment with tracking.json.",
+        peers)
+    sc["weights"] = [{"epoch": 0, "from": ["V1", "V3"], "to": {"M00": 1, "M11": 1}, "every": 1}]
+    write("cabal.json", sc)
+    copiers = [{"name": f"copy{d}", "stake": 0, "group": "copier",
+                "model": {"type": "copy", "target": t, "delay": d}}
+               for t, d in (("M10", 0), ("M10", 1), ("M04", 4))]
+    write("copiers.json", scenario(
+        "models_copiers",
+        "Output copiers. Question: is copying paid, and does staleness cost the copier? Three "
+        "miners serve copies of the best students (M10 at delays 0 and 1 epoch, M04 at 4) among "
+        "the 12 students of tracking.json. Compare the copiers' emission with their originals' "
+        "under the Fisher importance (default) and the loss rules (--set peers[0].scoring.rule=rank ...).",
+        validators(4, stakes, fisher) + students() + copiers))
+    # outages: the four best students are offline over epochs [30, 50) and [70, 80); V0 and V2
+    # let their distilled student stand in, V1 and V3 (same student) do not
+    vals = validators(4, stakes, routed)
+    for v in (1, 3):
+        vals[v]["scoring"]["distill"] = dict(routed["distill"], stand_in=False)
+    peers = vals + students()
+    for q in (3, 4, 8, 10):
+        peers[4 + q]["model"]["outages"] = [[30, 50], [70, 80]]
+        peers[4 + q]["group"] = "outage"
+    write("outages.json", scenario(
+        "models_outages",
+        "Outages with and without distillation. Question: when the miners a validator queries "
+        "are offline, how much does its distilled student, standing in for them, cut the "
+        "validator's loss? The four best students are offline over epochs 30-49 and 70-79; each "
+        "validator queries its top 3 of 12 through its gate and distils a student; V0 and V2 let "
+        "the student answer for a missing miner, V1 and V3 do not (stand_in false: the missing "
+        "answers drop out of the mixture). Compare /models/outage_loss of V0, V2 with V1, V3.",
+        vals[:4] + peers[4:]))
+    # improvers: incumbents that learn fast but are narrow, and improvers that are wide but slow
+    peers = validators(4, stakes, fisher)
+    rates = [("inc0", 4, 0.5, 8), ("inc1", 6, 0.5, 8), ("inc2", 8, 0.5, 8),
+             ("imp_slow", 32, 0.02, 8), ("imp_mid", 32, 0.05, 8), ("imp_fast", 32, 0.1, 8)]
+    for name, w, lr, comp in rates:
+        peers.append({"name": name, "stake": 0, "group": "improver" if name.startswith("imp") else "incumbent",
+                      "model": {"type": "student", "width": w, "lr": lr, "compute": comp}})
+    write("improvers.json", scenario(
+        "models_improvers",
+        "Miners improving at different rates. Question: does the mechanism reward an improver "
+        "quickly? Three narrow incumbents (width 4-8, lr 0.5) learn fast and plateau; three wide "
+        "improvers (width 32, lr 0.02, 0.05, 0.1) start worse and overtake them at different "
+        "epochs. Compare the epoch each improver's true loss (/models/true_loss) passes the best "
+        "incumbent's with the epoch its incentive does (Yuma 3 bonds, EMA 0.9).",
+        peers, epochs=150))
 
 
 if __name__ == "__main__":

@@ -257,6 +257,7 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
         c.out = NULL;
     }
 out:
+    if (c.models) { sum->has_alignment = 1; bt_models_run_alignment(c.models, sum->alignment); }   /* models/ */
     bt_recorder_abort(c.out);
     bt_models_run_free(c.models);
     bt_world_free(c.world);
@@ -275,4 +276,8 @@ void bt_run_print_groups(const bt_scenario *sc, const bt_run_summary *sum, FILE 
     if (bt_pricing_compute(sc, sum, &p)) return;
     bt_pricing_print(&p, sc->honest_group, f);
     bt_pricing_free(&p);
+    if (sum->has_alignment)   /* models/: docs/models.md */
+        fprintf(f, "price-quality alignment (true quality vs incentive): Spearman %.3f, Kendall %.3f at the last epoch; "
+                   "mean over the last half %.3f, %.3f\n",
+                sum->alignment[0], sum->alignment[1], sum->alignment[2], sum->alignment[3]);
 }

@@ -27,6 +27,10 @@ typedef struct {
     double *initial_stake, *final_stake;        /* tokens */
     double *emission, *server_emission, *validator_emission;   /* cumulative, rao */
     double *mean_stake;        /* tokens held over the run, time-averaged over blocks */
+    /* models/ (runs with "task"): Spearman, Kendall of true quality against incentive at the
+     * last epoch, then their means over the last half of the epochs; has_alignment 0 without */
+    int has_alignment;
+    double alignment[4];
 } bt_run_summary;
 
 /* Runs the scenario. Returns 0; 2 for a scenario the mechanism cannot run (message in err);

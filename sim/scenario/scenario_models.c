@@ -54,7 +54,7 @@ static int read_task(bt_scn_ctx *c, const cJSON *t, bt_task_config *tc)
 
 static const bt_scn_key model_keys[] = {{"type", 0}, {"width", 0}, {"lr", 0}, {"noise", 0},
                                         {"compute", 0}, {"train_batch", 0}, {"init_scale", 0},
-                                        {"target", 0}, {"delay", 0}, {"sources", 0}};
+                                        {"target", 0}, {"delay", 0}, {"sources", 0}, {"outages", 0}};
 
 /* A key that only some types take: present on another type is an error. */
 static int only_for(bt_scn_ctx *c, const cJSON *o, const char *key, int ok, const char *types)
@@ -62,6 +62,31 @@ static int only_for(bt_scn_ctx *c, const cJSON *o, const char *key, int ok, cons
     if (ok || !cJSON_GetObjectItemCaseSensitive(o, key)) return 0;
     bt_scn_push_key(c, key);
     return bt_scn_fail(c, "only for \"type\": %s", types);
+}
+
+/* "outages": [[from, to], ...]: offline over epochs [from, to) */
+static int read_outages(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "outages");
+    if (!a) return 0;
+    size_t mark = bt_scn_push_key(c, "outages");
+    if (!cJSON_IsArray(a)) return bt_scn_fail(c, "expected an array of [from, to] epoch pairs");
+    if ((size_t)cJSON_GetArraySize(a) > BT_MAX_OUTAGES) return bt_scn_fail(c, "at most %d intervals", BT_MAX_OUTAGES);
+    size_t q = 0;
+    for (const cJSON *it = a->child; it; it = it->next, q++) {
+        size_t m2 = bt_scn_push_index(c, q);
+        const cJSON *f = cJSON_GetArrayItem(it, 0), *t = cJSON_GetArrayItem(it, 1);
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(f) || !cJSON_IsNumber(t) ||
+            f->valuedouble != (double)(long)f->valuedouble || t->valuedouble != (double)(long)t->valuedouble ||
+            f->valuedouble < 0 || t->valuedouble <= f->valuedouble || t->valuedouble > BT_SCN_MAX_EPOCHS)
+            return bt_scn_fail(c, "expected [from, to], integer epochs with 0 <= from < to");
+        mc->outage_from[q] = (long)f->valuedouble;
+        mc->outage_to[q] = (long)t->valuedouble;
+        bt_scn_pop(c, m2);
+    }
+    mc->noutages = q;
+    bt_scn_pop(c, mark);
+    return 0;
 }
 
 static int read_model(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
@@ -88,7 +113,8 @@ static int read_model(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
         || (rc = size_key(c, o, "train_batch", 1, 65536, &mc->train_batch))
         || (rc = bt_scn_number(c, o, "init_scale", 0, 0, 100, 0, &mc->init_scale))
         || (rc = bt_scn_integer(c, o, "delay", 0, 10000, &mc->delay))
-        || (rc = size_key(c, o, "sources", 1, BIG_INT, &mc->sources)))
+        || (rc = size_key(c, o, "sources", 1, BIG_INT, &mc->sources))
+        || (rc = read_outages(c, o, mc)))
         return rc;
     if (type != BT_MINER_COPY) return 0;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
@@ -104,7 +130,7 @@ static int read_model(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
 static const bt_scn_key scoring_keys[] = {{"rule", 0}, {"ema", 0}, {"temperature", 0}, {"order", 0},
                                           {"queries", 0}, {"every", 0}, {"router", 0}, {"distill", 0}};
 static const bt_scn_key router_keys[] = {{"top_k", 0}, {"lr", 0}, {"explore", 0}};
-static const bt_scn_key distill_keys[] = {{"width", 0}, {"lr", 0}, {"steps", 0}};
+static const bt_scn_key distill_keys[] = {{"width", 0}, {"lr", 0}, {"steps", 0}, {"stand_in", 0}};
 
 static int read_router(bt_scn_ctx *c, const cJSON *s, bt_eval_config *ec, size_t nminers)
 {
@@ -136,7 +162,8 @@ static int read_distill(bt_scn_ctx *c, const cJSON *s, bt_eval_config *ec)
         || (rc = bt_scn_check_keys(c, d, distill_keys, COUNT(distill_keys)))
         || (rc = size_key(c, d, "width", 1, 4096, &ec->distill_width))
         || (rc = bt_scn_number(c, d, "lr", 0, 1, 100, 0, &ec->distill_lr))
-        || (rc = bt_scn_integer(c, d, "steps", 1, 1000, &ec->distill_steps)))
+        || (rc = bt_scn_integer(c, d, "steps", 1, 1000, &ec->distill_steps))
+        || (rc = bt_scn_bool(c, d, "stand_in", &ec->stand_in)))
         return rc;
     ec->distill = 1;
     bt_scn_pop(c, mark);
