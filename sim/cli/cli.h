@@ -7,6 +7,7 @@
 
 int bt_cli_bench(int argc, char **argv);
 int bt_cli_bench_kernel(int argc, char **argv);   /* bench_kernel.c: PHOLD events per second */
+int bt_cli_bench_models(int argc, char **argv);   /* bench_models.c: models forward pass and epoch */
 int bt_cli_sweep(int argc, char **argv);     /* sweep_cmd.c */
 volatile int *bt_cli_install_signals(void); /* main.c */
 int bt_cli_report(int argc, char **argv);   /* report.c */

@@ -39,6 +39,7 @@ static const char *usage_text =
     "       btsim report OUT.h5|SWEEP_DIR [--peers] [--rows N] [--csv]\n"
     "       btsim bench --validators V --miners M [--kind yuma3] [--epochs N] [--threads T] [--seed N]\n"
     "       btsim bench-kernel [--objects N] [--population P] [--events E] [--repeats R]\n"
+    "       btsim bench-models [--miners M] [--validators V] [--top-k K] [--epochs N]\n"
     "       btsim --help | --version\n"
     "\n"
     "run       simulates the scenario and writes HDF5 (schema: docs/hdf5-schema.md), then prints\n"
@@ -49,6 +50,7 @@ static const char *usage_text =
     "report    summarises a run (shares per group, consensus and dividends over epochs) or a sweep\n"
     "bench     times epochs on random dense weights with liquid alpha on; last line epoch_ms=...\n"
     "bench-kernel  events per second of the bare event kernel on PHOLD; last line events_per_s=...\n"
+    "bench-models  models' forward pass vs GEMM rate; one models epoch; last line epoch_ms=...\n"
     "\n"
     "--check       verify the epoch invariants every epoch (emission conserved, incentive and\n"
     "              dividends sum to 1 or 0, bonds in [0,1], stake >= 0); a violation stops the run\n"
@@ -212,6 +214,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return bt_cli_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench-kernel")) return bt_cli_bench_kernel(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench-models")) return bt_cli_bench_models(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep")) return bt_cli_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return bt_cli_report(argc - 1, argv + 1);
     char msg[256];
