@@ -4,6 +4,10 @@
 # `btsim validate FILE` and `btsim run FILE -o OUT` must exit with status 2, print exactly one
 # line on stderr holding the file name and the expected text from bad_inputs/expected.txt
 # (normally the JSON path), and leave neither OUT nor OUT.tmp* behind.
+# Sweep files under bad_inputs/sweeps/ (listed in their own expected.txt) go through
+# `btsim sweep FILE -o DIR`: exit status 2, one line naming the file and the JSON path, and DIR
+# is not created. There the expected text may hold " ... ": each piece must appear, in order (the
+# middle is a path that depends on where the repository is).
 # Usage: BTSIM=path/to/btsim bash tests/run_bad_inputs.sh
 set -u
 
@@ -81,6 +85,56 @@ for f in "$dir"/*.json; do
     name=$(basename "$f")
     [ -n "${listed[$name]:-}" ] || report "$name" "not listed in expected.txt"
 done
+
+# The sweep catalogue: `btsim sweep FILE -o DIR`.
+contains_in_order() {   # contains_in_order TEXT "PIECE ... PIECE"
+    local text=$1 rest=$2 piece
+    while :; do
+        piece=${rest%% ... *}
+        case $text in *"$piece"*) text=${text#*"$piece"} ;; *) return 1 ;; esac
+        [ "$piece" = "$rest" ] && return 0
+        rest=${rest#*" ... "}
+    done
+}
+
+check_sweep() {   # check_sweep NAME FILE EXPECTED
+    local file=$2 want=$3 rc lines why=""
+    rm -rf "$TMP/sweep_dir" "$TMP/stderr"
+    "$BTSIM" sweep "$file" -o "$TMP/sweep_dir" >/dev/null 2>"$TMP/stderr"
+    rc=$?
+    lines=$(wc -l <"$TMP/stderr")
+    if [ "$rc" -ne 2 ]; then
+        why="sweep: exit status $rc, expected 2"
+    elif [ "$lines" -ne 1 ] || [ -z "$(head -n 1 "$TMP/stderr")" ]; then
+        why="sweep: stderr is not exactly one line: $(head -c 300 "$TMP/stderr" | tr '\n' '|')"
+    elif ! grep -qF -- "$file: " "$TMP/stderr"; then
+        why="sweep: stderr does not name the file: $(head -c 300 "$TMP/stderr")"
+    elif ! contains_in_order "$(head -n 1 "$TMP/stderr")" "$want"; then
+        why="sweep: stderr lacks \"$want\": $(head -c 300 "$TMP/stderr")"
+    elif [ -e "$TMP/sweep_dir" ]; then
+        why="sweep: created the output directory"
+    fi
+    report "$1" "$why"
+}
+
+sdir=$dir/sweeps
+declare -A slisted=()
+while IFS=$'\t' read -r name want || [ -n "$name" ]; do
+    [ -z "$name" ] && continue
+    slisted[$name]=1
+    if [ ! -e "$sdir/$name" ]; then
+        report "sweeps/$name" "listed in sweeps/expected.txt but missing"
+    elif [ -z "$want" ]; then
+        report "sweeps/$name" "no expected text in sweeps/expected.txt"
+    else
+        check_sweep "sweeps/$name" "$sdir/$name" "$want"
+    fi
+done <"$sdir/expected.txt"
+for f in "$sdir"/*.json; do
+    name=$(basename "$f")
+    [ -n "${slisted[$name]:-}" ] || report "sweeps/$name" "not listed in sweeps/expected.txt"
+done
+check_sweep "sweeps/missing-file.json" "$TMP/missing-sweep.json" "cannot read: No such file or directory"
 
 # Made at run time: sizes that should not be committed.
 truncate -s 300M "$TMP/big-300mib-sparse.json"   # sparse: no disk is used
