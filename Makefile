@@ -5,7 +5,7 @@ CC        ?= cc
 PKGS      := gsl libcjson hdf5
 DEB_PKGS  := build-essential pkg-config libgsl-dev libcjson-dev libhdf5-dev hdf5-tools \
              libcriterion-dev libopenblas-dev python3-h5py python3-numpy python3-matplotlib \
-             libopenmpi-dev openmpi-bin
+             libopenmpi-dev openmpi-bin clang libclang-rt-14-dev valgrind
 OPT       ?= -O2
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fopenmp -Isim -Imodels \
                -DBTSIM_VERSION=\"$(VERSION)\"
@@ -31,14 +31,15 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN       ?= bin/btsim
 PY        := /usr/bin/python3
 
-.PHONY: FORCE all deps check-deps run test unit-tests cli-tests mpi-tests asan bench bench-scale clean install help
+.PHONY: FORCE all deps check-deps run test unit-tests cli-tests mpi-tests asan bench bench-scale clean install help \
+        fuzz fuzz-build fuzz-replay fuzz-h5raw valgrind
 
 all: $(BIN)
 
 FORCE:
 
 help:
-	@echo "targets: all deps run test asan bench clean install (PREFIX=$(PREFIX))"
+	@echo "targets: all deps run test asan valgrind fuzz bench clean install (PREFIX=$(PREFIX))"
 
 # Installs every missing Debian package (needs root, or sudo).
 deps:
@@ -82,7 +83,7 @@ cli-tests: $(BIN)
 	@BTSIM=$(CURDIR)/$(BIN) bash tests/cli_tests.sh
 
 # The MPI build goes to build-mpi/ so that it never mixes objects with the plain one.
-mpi-tests:
+mpi-tests: $(BIN)
 	@if command -v mpicc >/dev/null && command -v mpirun >/dev/null; then \
 	  $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi BIN=build-mpi/btsim build-mpi/btsim >/dev/null && \
 	  BTSIM=$(CURDIR)/$(BIN) BTSIM_MPI=$(CURDIR)/build-mpi/btsim bash tests/mpi_tests.sh; \
@@ -98,13 +99,56 @@ figures: check-deps
 	@$(MAKE) --no-print-directory all
 	@BTSIM=$(CURDIR)/$(BIN) $(PY) -m analysis.figures
 
+# mpi-tests before cli-tests: the determinism suite compares MPI ranks when build-mpi/btsim exists.
 test: check-deps
-	@$(MAKE) --no-print-directory unit-tests cli-tests mpi-tests analysis-tests
+	@$(MAKE) --no-print-directory unit-tests fuzz-replay mpi-tests cli-tests analysis-tests
 
+# Under ASan: fewer SIGKILL rounds (each run is 3x slower), and no determinism suite (make test
+# runs it; it would only add 40 s of the same runs).
 asan: check-deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
+	@KILL_TESTS_N=$${KILL_TESTS_N:-10} SKIP_SUITES=$${SKIP_SUITES-determinism} $(MAKE) --no-print-directory \
+	  BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
 	  CFLAGS="-O1 -g -DBT_DEBUG -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  unit-tests cli-tests
+	  unit-tests fuzz-replay cli-tests
+
+# ---- fuzzing (docs/reliability.md) ----
+# make fuzz: clang + libFuzzer builds of tests/fuzz/fuzz_*.c in build-fuzz/, each run for
+# FUZZ_SECONDS on a corpus seeded from scenarios/ and tests/; a crash is kept under
+# tests/fuzz/regressions/<target>/ and fails the target. fuzz-replay (part of make test) runs the
+# kept crashes and the seeds through the same entry points, built with $(CC).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := scenario sweep h5read
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay_%)
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbtsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libbtsim.a $(LDLIBS)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@BUILD=$(BUILD) bash tests/fuzz/replay.sh
+
+fuzz-build: check-deps
+	@$(MAKE) --no-print-directory -j$$(nproc) BUILD=build-fuzz CC=clang \
+	  CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libbtsim.a
+	@for t in $(FUZZ_TARGETS) h5raw; do src=tests/fuzz/fuzz_$$t.c; def=; \
+	  if [ $$t = h5raw ]; then src=tests/fuzz/fuzz_h5read.c; def=-DFZ_H5_RAW; fi; \
+	  echo "clang ... -fsanitize=fuzzer -o build-fuzz/fuzz_$$t $$src"; \
+	  clang $(CFLAGS_BASE) $(FUZZ_CFLAGS) -fsanitize=fuzzer $$def $(PKG_CFLAGS) -o build-fuzz/fuzz_$$t \
+	    $$src build-fuzz/libbtsim.a $(LDLIBS) || exit 1; done
+
+fuzz: fuzz-build $(BIN)
+	@BTSIM=$(CURDIR)/$(BIN) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run_fuzz.sh $(FUZZ_TARGETS)
+
+# Raw-byte fuzzing of the HDF5 reader: finds crashes inside HDF5 1.10.8 itself (not in CI).
+fuzz-h5raw: fuzz-build $(BIN)
+	@BTSIM=$(CURDIR)/$(BIN) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run_fuzz.sh h5raw
+
+# ---- valgrind memcheck of the unit tests and a few CLI runs ----
+valgrind: check-deps
+	@$(MAKE) --no-print-directory -j$$(nproc) BUILD=build-vg BIN=build-vg/btsim OPT=-O1 CFLAGS="-O1 -g" \
+	  build-vg/btsim $(TEST_SRC:tests/%.c=build-vg/tests/%)
+	@BTSIM=$(CURDIR)/build-vg/btsim bash tests/valgrind.sh build-vg
 
 bench: check-deps
 	@$(MAKE) --no-print-directory all
@@ -120,6 +164,6 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/btsim
 
 clean:
-	rm -rf build build-asan build-mpi bin out
+	rm -rf build build-asan build-mpi build-fuzz build-vg bin out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

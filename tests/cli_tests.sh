@@ -125,5 +125,18 @@ else
   bad "sweep suite: $(tail -n1 "$TMP/sweep.txt")"
 fi
 
+# crash safety (SIGKILL/SIGTERM/SIGINT) and determinism across threads, jobs and ranks
+# (SKIP_SUITES="determinism" leaves a suite out: make asan does)
+for suite in kill determinism; do
+  case " ${SKIP_SUITES:-} " in *" $suite "*) echo "# $suite suite skipped (SKIP_SUITES)"; continue ;; esac
+  if BTSIM="$BTSIM" bash "$ROOT/tests/${suite}_tests.sh" > "$TMP/$suite.txt" 2>&1; then
+    ok "$suite suite: $(tail -n1 "$TMP/$suite.txt")"
+    grep '^# [0-9]' "$TMP/$suite.txt"
+  else
+    grep '^not ok' "$TMP/$suite.txt" | head -20
+    bad "$suite suite: $(tail -n1 "$TMP/$suite.txt")"
+  fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
