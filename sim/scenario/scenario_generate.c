@@ -85,24 +85,31 @@ static double draw_stake(const gen_spec *s, gsl_rng *r)
     }
 }
 
-/* K distinct miners, by rejection from the popularity distribution (K << M in practice). */
-static void pick_miners(const gen_spec *s, gsl_rng *r, gsl_ran_discrete_t *table, size_t *to)
+/* K distinct miners, by rejection from the popularity distribution (K << M in practice).
+ * seen[j] == stamp marks the miners this row holds (an O(1) test; the row's stamp is fresh).
+ * A row whose draws from a skewed table collide more than 64 K times in a row switches to
+ * uniform draws for the rest of the row: without that, a very skewed table (zipf_exponent 5,
+ * found by fuzzing) or K close to M cost up to 64 K draws for every pick. Rows that never
+ * reach the switch draw exactly as before. */
+static void pick_miners(const gen_spec *s, gsl_rng *r, gsl_ran_discrete_t *table, size_t *to,
+                        unsigned *seen, unsigned stamp)
 {
+    int skewed = table != NULL;
     for (long q = 0; q < s->k; q++) {
         size_t j;
         int again;
         long tries = 0;
         do {
-            j = table ? gsl_ran_discrete(r, table) : (size_t)gsl_rng_uniform_int(r, (unsigned long)s->m);
-            again = 0;
-            for (long p = 0; p < q && !again; p++) again = to[p] == j;
+            j = skewed ? gsl_ran_discrete(r, table) : (size_t)gsl_rng_uniform_int(r, (unsigned long)s->m);
+            again = seen[j] == stamp;
             if (again && ++tries > 64 * s->k) {            /* a very skewed table: fall back */
                 j = (size_t)gsl_rng_uniform_int(r, (unsigned long)s->m);
-                again = 0;
-                for (long p = 0; p < q && !again; p++) again = to[p] == j;
+                again = seen[j] == stamp;
+                skewed = 0;
             }
         } while (again);
         to[q] = j;
+        seen[j] = stamp;
     }
 }
 
@@ -151,8 +158,9 @@ static int add_weights(bt_scenario *out, const gen_spec *s, gsl_rng *r, size_t f
 {
     size_t first_m = first_v + (size_t)s->v;
     double *quality = malloc((size_t)s->m * sizeof *quality);
+    unsigned *seen = s->m > 0 ? calloc((size_t)s->m, sizeof *seen) : NULL;
     bt_weights_spec *w = calloc((size_t)s->v + out->nweights, sizeof *w);
-    if (!quality || !w) { free(quality); free(w); return -1; }
+    if (!quality || !seen || !w) { free(quality); free(seen); free(w); return -1; }
     for (long j = 0; j < s->m; j++) quality[j] = gsl_rng_uniform(r);
     gsl_ran_discrete_t *table = popularity_table(s, r, quality);
     int rc = s->popularity != 0 && !table ? -1 : 0;
@@ -167,7 +175,7 @@ static int add_weights(bt_scenario *out, const gen_spec *s, gsl_rng *r, size_t f
         row->to = malloc((size_t)s->k * sizeof *row->to);
         row->w = malloc((size_t)s->k * sizeof *row->w);
         if (!row->to || !row->w) { rc = -1; break; }
-        pick_miners(s, r, table, row->to);
+        pick_miners(s, r, table, row->to, seen, (unsigned)i + 1);
         for (long q = 0; q < s->k; q++) {
             double v = quality[row->to[q]] + gsl_ran_gaussian(r, s->noise);
             row->w[q] = v > 0 ? v : 0;
@@ -178,6 +186,7 @@ static int add_weights(bt_scenario *out, const gen_spec *s, gsl_rng *r, size_t f
     out->weights = w;
     out->nweights += (size_t)s->v;   /* every row is owned now, so bt_scenario_free frees them all */
     gsl_ran_discrete_free(table);
+    free(seen);
     free(quality);
     return rc;
 }

@@ -7,10 +7,10 @@
 #             to the fuzz target's base.json), tests/fuzz/seeds/sweep
 #   h5read:   tests/fuzz/seeds/h5read (generator inputs; see fuzz_h5read.c)
 #   h5raw:    small run files written by BTSIM
-# and the kept regressions in tests/fuzz/regressions/<target>. A crash, leak, timeout or
-# out-of-memory is copied to tests/fuzz/regressions/<target>/ (fix it, then commit the file:
-# `make test` replays it) and the script fails. h5raw runs in fork mode and keeps going after
-# HDF5's own crashes: it reports the distinct crash sites instead of failing.
+# and the kept regressions in tests/fuzz/regressions/<target>. A crash, leak, timeout (20 s),
+# slow input (15 s) or out-of-memory (2 GiB) is copied to tests/fuzz/regressions/<target>/
+# (fix it, then commit the file: `make test` replays it) and the script fails. h5raw runs in
+# fork mode and keeps going after HDF5's own crashes: it reports their sites instead of failing.
 # Usage: BTSIM=bin/btsim FUZZ_SECONDS=60 bash tests/fuzz/run_fuzz.sh scenario sweep h5read
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,7 +72,7 @@ fuzz_one() {
     case $t in h5read | h5raw) extra=(-detect_leaks=0) ;; esac
     [ "$t" = h5raw ] && extra+=(-fork=2 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     echo "# fuzz_$t: $SECS s, seeds $(ls "$seeds" | wc -l), corpus $(ls "$corpus" | wc -l)"
-    (cd "$B" && "$bin" -max_total_time="$SECS" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
+    (cd "$B" && "$bin" -max_total_time="$SECS" -timeout=20 -report_slow_units=15 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$art" "${extra[@]}" "$corpus" "$seeds" "$reg") >"$log" 2>&1
     rc=$?
     execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
