@@ -77,7 +77,8 @@ static void drop_missing(bt_eval *ev, size_t k)
     }
 }
 
-int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline)
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline,
+                  const bt_eval_link *link)
 {
     bt_router *rt = ev->router;
     bt_task_inputs(t, ev->rng, ev->x);
@@ -88,7 +89,7 @@ int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const uns
     for (size_t j = 0; j < rt->k; j++) {
         gsl_matrix_view zj = bt_score_answer_view(ev->sb, j);
         ev->picked[rt->sel[j]]++;
-        ev->missing[j] = offline && offline[rt->sel[j]];
+        ev->missing[j] = (offline && offline[rt->sel[j]]) || (link && !link->answers(link->ctx, rt->sel[j]));
         if (!ev->missing[j]) {
             if (bt_miner_answer(all, rt->sel[j], ev->x, &zj.matrix, ev->rng)) return -1;
             continue;

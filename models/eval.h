@@ -51,9 +51,19 @@ bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, ui
                        uint64_t index);
 void bt_eval_free(bt_eval *ev);
 
-/* One query of a batch to the chosen miners of all[0..m); offline[j] non-zero (offline may be
- * NULL: all online) means miner j does not answer. 0, or -1 on ENOMEM. */
-int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline);
+/* The network between the evaluator and the miners: answers(ctx, j) is 1 when miner j's
+ * answer to a query sent now arrives in time (online, registered, latency within the
+ * timeout), 0 when it does not. Called once per chosen miner per query. */
+typedef struct {
+    int (*answers)(void *ctx, size_t miner);
+    void *ctx;
+} bt_eval_link;
+
+/* One query of a batch to the chosen miners of all[0..m). Miner j does not answer when
+ * offline[j] is non-zero (its model's own outages; offline may be NULL) or when link says so
+ * (link may be NULL: every answer arrives). 0, or -1 on ENOMEM. */
+int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const unsigned char *offline,
+                  const bt_eval_link *link);
 
 /* The weight row over the m miners (0 for miners never measured); returns how many were. */
 size_t bt_eval_weights(bt_eval *ev, double *w);

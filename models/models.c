@@ -137,7 +137,7 @@ int bt_models_epoch(bt_models *m)
     /* round robin, so that no evaluator sees the miners' models later in the epoch than another */
     for (long r = 0; r < most; r++)
         for (size_t v = 0; v < m->nevals; v++)
-            if (r < m->evals[v]->cfg.queries && bt_eval_query(m->evals[v], m->miners, m->task, any ? m->offline : NULL))
+            if (r < m->evals[v]->cfg.queries && bt_eval_query(m->evals[v], m->miners, m->task, any ? m->offline : NULL, NULL))
                 return -1;
     m->epoch++;
     return 0;
