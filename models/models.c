@@ -117,29 +117,39 @@ void bt_models_free(bt_models *m)
     free(m);
 }
 
-int bt_models_epoch(bt_models *m)
+int bt_models_begin_epoch(bt_models *m)
 {
     for (size_t q = 0; q < m->nminers; q++) {
         long before = m->miners[q]->steps;
         if (bt_miner_train(m->miners, m->nminers, q, m->task, m->mixw)) return -1;
         m->steps += (uint64_t)(m->miners[q]->steps - before);
     }
-    int any = 0;
+    m->any_offline = 0;
     for (size_t q = 0; q < m->nminers; q++) {
         if (bt_miner_snapshot(m->miners, q)) return -1;
-        any |= m->offline[q] = (unsigned char)bt_miner_offline(m->miners[q], m->epoch);
+        m->any_offline |= m->offline[q] = (unsigned char)bt_miner_offline(m->miners[q], m->epoch);
     }
-    long most = 0;
-    for (size_t v = 0; v < m->nevals; v++) {
-        bt_eval_epoch_reset(m->evals[v]);
-        if (m->evals[v]->cfg.queries > most) most = m->evals[v]->cfg.queries;
-    }
-    /* round robin, so that no evaluator sees the miners' models later in the epoch than another */
-    for (long r = 0; r < most; r++)
-        for (size_t v = 0; v < m->nevals; v++)
-            if (r < m->evals[v]->cfg.queries && bt_eval_query(m->evals[v], m->miners, m->task, any ? m->offline : NULL, NULL))
-                return -1;
+    for (size_t v = 0; v < m->nevals; v++) bt_eval_epoch_reset(m->evals[v]);
     m->epoch++;
+    return 0;
+}
+
+/* Evaluators do not interact within an epoch (each draws from its own stream, and the miners'
+ * models only change in bt_models_begin_epoch), so the order of their rounds is free. */
+int bt_models_round(bt_models *m, size_t peer, const bt_eval_link *link)
+{
+    bt_eval *ev = bt_models_eval(m, peer);
+    if (!ev) return 0;
+    for (long r = 0; r < ev->cfg.queries; r++)
+        if (bt_eval_query(ev, m->miners, m->task, m->any_offline ? m->offline : NULL, link)) return -1;
+    return 0;
+}
+
+int bt_models_epoch(bt_models *m)
+{
+    if (bt_models_begin_epoch(m)) return -1;
+    for (size_t v = 0; v < m->nevals; v++)
+        if (bt_models_round(m, m->eval_peer[v], NULL)) return -1;
     return 0;
 }
 
@@ -153,9 +163,9 @@ uint64_t bt_models_answers(const bt_models *m)
 bt_eval *bt_models_eval(const bt_models *m, size_t peer)
 {
     if (peer >= m->npeers || m->slot[peer] < 0) return NULL;
-    for (size_t v = 0; v < m->nevals; v++)
-        if (m->eval_peer[v] == peer) return m->evals[v];
-    return NULL;
+    size_t v = (size_t)m->slot[peer];   /* a miner number for a miner */
+    if (v >= m->nevals || m->eval_peer[v] != peer) return NULL;
+    return m->evals[v];
 }
 
 size_t bt_models_row(bt_models *m, size_t peer, size_t *to, double *w)

@@ -1,11 +1,12 @@
 /* bt_models: the synthetic tensor models of one run. Peers with a miner config serve answers
  * from a model (miner.h); peers with an evaluator config query them and score them
  * (eval.h); every peer's random stream derives from the run's seed and its peer index. Each
- * epoch: the miners train, the copies take their snapshots, every evaluator sends its queries;
- * then the run sets the evaluators' weight rows (bt_models_row), runs the mechanism, and hands
- * the epoch's incentive back (bt_models_measure), which measures every miner's true quality on
- * the held-out batch and how well the incentive tracks it. Knows nothing of the chain, the
- * scenario format or files. */
+ * epoch: the miners train, the copies take their snapshots (bt_models_begin_epoch); every
+ * evaluator sends its queries when it chooses (bt_models_round) and sets its weight row
+ * (bt_models_row); after the mechanism the run hands the epoch's incentive back
+ * (bt_models_measure), which measures every miner's true quality on the held-out batch and
+ * how well the incentive tracks it. Knows nothing of the chain, the network, the scenario
+ * format or files. */
 #ifndef BT_MODELS_H
 #define BT_MODELS_H
 
@@ -48,8 +49,9 @@ typedef struct {
     double *scratch;        /* 5 x npeers */
     bt_models_metrics met;
     uint64_t steps;         /* SGD steps the miners took, in total */
-    long epoch;             /* epochs run (the next bt_models_epoch runs this one) */
+    long epoch;             /* epochs begun (bt_models_begin_epoch) */
     unsigned char *offline; /* per miner: offline in the current epoch (outages) */
+    int any_offline;        /* some miner is */
 } bt_models;
 
 /* Builds the task, the miners and the evaluators of cfg, seeded by seed (the task by its own
@@ -58,8 +60,17 @@ typedef struct {
 bt_models *bt_models_alloc(const bt_models_config *cfg, uint64_t seed, char *err, size_t errlen);
 void bt_models_free(bt_models *m);
 
-/* The epoch's work before the mechanism: training, snapshots, queries (miners in an outage
- * interval of this epoch do not answer them). 0 or -1 (ENOMEM). */
+/* The start of epoch e's interval (e = the epochs begun so far): the miners train, the copies
+ * take their snapshots, the outage intervals holding e take their miners offline, and the
+ * evaluators' counters for the epoch start again. 0 or -1 (ENOMEM). */
+int bt_models_begin_epoch(bt_models *m);
+
+/* Evaluator `peer` sends its `queries` batches now; link (may be NULL: every answer arrives)
+ * says which answers arrive, besides the models' own outages. 0 or -1 (ENOMEM). */
+int bt_models_round(bt_models *m, size_t peer, const bt_eval_link *link);
+
+/* bt_models_begin_epoch, then every evaluator's round with every answer arriving: an epoch
+ * without a network (tests, bench-models). 0 or -1 (ENOMEM). */
 int bt_models_epoch(bt_models *m);
 
 /* The weight row of evaluator `peer` over peers: to[0..k) (miner peers, ascending), w[0..k)

@@ -65,6 +65,7 @@ typedef struct {
     int order;             /* fisher: 1 first-order term only, 2 with the Fisher term */
     long queries;          /* batches sent per epoch */
     long every;            /* sets its weight row every `every` epochs */
+    long offset;           /* its queries go out this many blocks after the previous epoch */
     size_t top_k;          /* router: miners queried per batch; 0: all */
     double router_lr;      /* router: SGD step of the gate */
     double explore;        /* router: sd of the noise on gate scores when choosing the top k */

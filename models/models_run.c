@@ -1,6 +1,7 @@
 /* The hook between a run and its models (models_run.h): building them from the scenario,
- * setting the evaluators' rows before each epoch, measuring and recording after it. */
+ * the evaluator agents' rounds and rows, measuring and recording after each epoch. */
 #include "models_run.h"
+#include "agents/world.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ struct bt_models_run {
     double *align;          /* epochs x 2: Spearman, Kendall per epoch (the run summary) */
     long done;              /* epochs measured */
 };
+
+static int record(bt_models_run *mr, long e, char *err, size_t errlen);
 
 static int declare(bt_models_run *mr)
 {
@@ -64,6 +67,11 @@ int bt_models_run_open(bt_models_run **out, const bt_scenario *sc, uint64_t seed
         bt_models_run_free(mr);
         return -1;
     }
+    if (sc->epochs > 0 && bt_models_begin_epoch(mr->models)) {
+        snprintf(err, errlen, "epoch 0: models: out of memory");
+        bt_models_run_free(mr);
+        return -1;
+    }
     *out = mr;
     return 0;
 }
@@ -78,23 +86,30 @@ void bt_models_run_free(bt_models_run *mr)
     free(mr);
 }
 
-int bt_models_run_before_epoch(bt_models_run *mr, long e, bt_subnet *net, char *err, size_t errlen)
+typedef struct {
+    bt_world *w;
+    size_t self;
+    const size_t *miner_peer;
+} link_ctx;
+
+static int link_answers(void *ctx, size_t miner)
 {
-    bt_models *m = mr->models;
-    if (bt_models_epoch(m)) {
-        snprintf(err, errlen, "epoch %ld: models: out of memory", e);
-        return -1;
-    }
-    for (size_t v = 0; v < m->nevals; v++) {
-        size_t peer = m->eval_peer[v];
-        if (e % m->evals[v]->cfg.every != 0) continue;
-        size_t k = bt_models_row(m, peer, mr->to, mr->w);
-        if (bt_subnet_set_weights(net, peer, mr->to, mr->w, k, mr->sc->mech.arithmetic)) {
-            snprintf(err, errlen, "epoch %ld: out of memory setting weights", e);
-            return -1;
-        }
-    }
-    return 0;
+    const link_ctx *l = ctx;
+    return bt_world_answers(l->w, l->self, l->miner_peer[miner]);
+}
+
+int bt_models_run_round(bt_models_run *mr, bt_world *w, size_t self)
+{
+    link_ctx lc = {w, self, mr->models->miner_peer};
+    bt_eval_link link = {link_answers, &lc};
+    return bt_models_round(mr->models, self, &link);
+}
+
+int bt_models_run_set_row(bt_models_run *mr, bt_world *w, size_t self)
+{
+    size_t k = bt_models_row(mr->models, self, mr->to, mr->w);
+    if (!k) return 0;
+    return bt_world_set_weights(w, self, mr->to, mr->w, k) == BT_WORLD_ENOMEM ? -1 : 0;
 }
 
 int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *r, char *err, size_t errlen)
@@ -106,7 +121,17 @@ int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *
         mr->align[2 * e + 1] = m->met.kendall;
         if (e + 1 > mr->done) mr->done = e + 1;
     }
-    if (!mr->h5) return 0;
+    if (mr->h5 && record(mr, e, err, errlen)) return -1;
+    if (e + 1 < mr->sc->epochs && bt_models_begin_epoch(m)) {
+        snprintf(err, errlen, "epoch %ld: models: out of memory", e + 1);
+        return -1;
+    }
+    return 0;
+}
+
+static int record(bt_models_run *mr, long e, char *err, size_t errlen)
+{
+    const bt_models *m = mr->models;
     const bt_models_metrics *met = &m->met;
     double align[2] = {met->spearman, met->kendall};
     const double *data[S_COUNT] = {met->true_loss, align, &met->traffic_saved, met->query_share,
@@ -120,7 +145,7 @@ int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *
     return 0;
 }
 
-const bt_models *bt_models_run_models(const bt_models_run *mr)
+bt_models *bt_models_run_models(const bt_models_run *mr)
 {
     return mr->models;
 }

@@ -1,10 +1,9 @@
-/* The models' side of a run (sim/run/run.c calls these four functions; nothing else there knows
- * about models). Before each epoch's mechanism the miners train and the evaluators query them,
- * and every evaluator due sets its weight row with bt_subnet_set_weights, at the epoch's block,
- * as a scripted row would be set; after the epoch, the epoch's incentive is handed back, the
+/* The models' side of a run. sim/run/run.c opens it (the miners train for epoch 0), attaches
+ * it to the world and, after each epoch's mechanism, hands the epoch's incentive back: the
  * true quality and the alignment are measured and written under /models in the output
- * (docs/hdf5-schema.md). A stop-gap hook until evaluators are agents of the agent interface:
- * docs/models.md, "Integration". */
+ * (docs/hdf5-schema.md), and the miners train for the next epoch. The evaluators are agents
+ * (models_agent.h): between epochs each sends its queries through the world's network and
+ * sets its row through the chain's rules, with the two functions at the end. */
 #ifndef BT_MODELS_RUN_H
 #define BT_MODELS_RUN_H
 
@@ -23,9 +22,6 @@ int bt_models_run_open(bt_models_run **out, const bt_scenario *sc, uint64_t seed
                        char *err, size_t errlen);
 void bt_models_run_free(bt_models_run *mr);
 
-/* Epoch e, before the mechanism, at net->current_block. 0, or -1 with a message in err. */
-int bt_models_run_before_epoch(bt_models_run *mr, long e, bt_subnet *net, char *err, size_t errlen);
-
 /* Epoch e, after the mechanism, given its result. 0, or -1 with a message in err. */
 int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *r, char *err, size_t errlen);
 
@@ -34,7 +30,16 @@ int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *
  * epochs measured (epochs where a correlation is undefined are skipped). NaN when none. */
 void bt_models_run_alignment(const bt_models_run *mr, double out[4]);
 
-/* The models of the run (tests read their metrics). */
-const bt_models *bt_models_run_models(const bt_models_run *mr);
+/* The models of the run (the agents find their evaluator; tests read the metrics). */
+bt_models *bt_models_run_models(const bt_models_run *mr);
+
+/* Evaluator self's queries, now: an answer arrives when bt_world_answers says so (and the
+ * miner's model is not in one of its own outages). 0, or -1 (ENOMEM). */
+struct bt_world;
+int bt_models_run_round(bt_models_run *mr, struct bt_world *w, size_t self);
+
+/* Evaluator self sets its row with bt_world_set_weights (an empty row is not sent; the chain's
+ * refusals are not errors). 0, or -1 (ENOMEM). */
+int bt_models_run_set_row(bt_models_run *mr, struct bt_world *w, size_t self);
 
 #endif

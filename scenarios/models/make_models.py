@@ -73,6 +73,7 @@ def main():
         "converging on the best miners, /models/distill_loss the student learning.",
         validators(4, stakes, routed) + students()))
     extra(stakes, fisher, routed)
+    network(stakes, routed)
 
 
 def extra(stakes, fisher, routed):
@@ -137,6 +138,27 @@ def extra(stakes, fisher, routed):
         "epochs. Compare the epoch each improver's true loss (/models/true_loss) passes the best "
         "incumbent's with the epoch its incentive does (Yuma 3 bonds, EMA 0.9).",
         peers, epochs=150))
+
+
+
+def network(stakes, routed):
+    """The honest network of tracking.json, with the evaluators acting through a chain and a
+    network like the real one."""
+    sc = scenario(
+        "models_network",
+        "Evaluators in a realistic network. Question: how much of the price-quality alignment of "
+        "tracking.json survives when the validators' rows go through commit-reveal (revealed one "
+        "epoch later) and the rate limit, answers come over links with lognormal latency "
+        "(median 0.05 block, each peer's links slower or faster by a factor exp(N(0, 1))) against "
+        "a timeout of half a block, and miners churn (offline about a quarter of the time, for "
+        "200 blocks on average)? Each validator routes its queries to 3 of the 12 students and "
+        "distils a student that stands in for missing answers. Compare /models/alignment and "
+        "/models/missed with tracking.json; --set network.churn.rate_offline=0 isolates the links.",
+        validators(4, stakes, routed) + students())
+    sc["chain"] = {"weights_rate_limit": 100, "commit_reveal": {"enabled": True, "reveal_period": 1}}
+    sc["network"] = {"latency": {"dist": "lognormal", "mu": -3, "sigma": 1, "peer_spread": 1.0},
+                     "timeout": 0.5, "churn": {"rate_offline": 0.0007, "mean_offline_blocks": 200}}
+    write("network.json", sc)
 
 
 if __name__ == "__main__":

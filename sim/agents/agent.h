@@ -44,7 +44,9 @@ const bt_agent_type *bt_agent_type_at(int t);
 /* Agent types, by index (agent_table.c). */
 enum {
     BT_AGENT_HONEST = 0, BT_AGENT_LATE, BT_AGENT_COPIER, BT_AGENT_CABAL, BT_AGENT_SYBIL,
-    BT_AGENT_BOND_FARMER, BT_AGENT_STAKE_MOVER, BT_AGENT_SCRIPTED, BT_AGENT_NTYPES
+    BT_AGENT_BOND_FARMER, BT_AGENT_STAKE_MOVER, BT_AGENT_SCRIPTED,
+    BT_AGENT_EVALUATOR,   /* models/models_agent.c: set by peers[i].scoring, not by "agent" */
+    BT_AGENT_NTYPES
 };
 
 #endif

@@ -2,6 +2,7 @@
  * callbacks. docs/scenario.md documents the same table; the order is the BT_AGENT_* enum. */
 #include "agents/agent.h"
 #include "agents/agents_impl.h"
+#include "models_agent.h"
 #include <string.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -65,6 +66,7 @@ static const bt_agent_desc descs[BT_AGENT_NTYPES] = {
     {"bond_farmer", farmer_params, COUNT(farmer_params), "honest row plus tiny weights on miners it expects to rise"},
     {"stake_mover", mover_params, COUNT(mover_params), "moves stake around epochs or between validators"},
     {"scripted", scripted_params, COUNT(scripted_params), "explicit weight schedule, through the chain's rules"},
+    {"evaluator", NULL, 0, "measures miners' synthetic models (given by peers[i].scoring, docs/models.md)"},
 };
 
 static const bt_agent_type types[BT_AGENT_NTYPES] = {
@@ -76,6 +78,7 @@ static const bt_agent_type types[BT_AGENT_NTYPES] = {
     {&descs[BT_AGENT_BOND_FARMER], bt_validator_init, bt_validator_handle, bt_validator_finish},
     {&descs[BT_AGENT_STAKE_MOVER], bt_mover_init, bt_mover_handle, bt_mover_finish},
     {&descs[BT_AGENT_SCRIPTED], bt_scripted_init, bt_scripted_handle, bt_scripted_finish},
+    {&descs[BT_AGENT_EVALUATOR], bt_evaluator_init, bt_evaluator_handle, bt_evaluator_finish},
 };
 
 const bt_agent_desc *bt_agent_descs(size_t *n)

@@ -148,7 +148,7 @@ bt_world *bt_world_alloc(const bt_scenario *sc, bt_subnet *net, bt_params *param
     bt_chain_settle_initial(w->chain, net);
     /* the streams the run will draw from: agents, miners, and every peer's latency factor */
     for (size_t p = 0; p < w->n; p++)
-        if ((sc->peers[p].agent.type >= 0 || sc->peers[p].quality.given || sc->network.peer_spread > 0) &&
+        if ((sc->peers[p].agent.type >= 0 || bt_world_churns(w, p) || sc->network.peer_spread > 0) &&
             !bt_world_rng(w, p))
             goto nomem;
     if (!(w->netw = bt_net_alloc(&sc->network, w->n, w->rng))) goto nomem;
@@ -200,6 +200,15 @@ int bt_world_start(bt_world *w)
 }
 
 /* ---- shared helpers ---- */
+
+int bt_world_churns(const bt_world *w, size_t p)
+{
+    const bt_scenario *sc = w->sc;
+    return sc->peers[p].quality.given || (sc->models && sc->models->role[p] == BT_ROLE_MINER);
+}
+
+void bt_world_attach_models(bt_world *w, struct bt_models_run *mr) { w->models = mr; }
+struct bt_models_run *bt_world_models(const bt_world *w) { return w->models; }
 
 int64_t bt_world_now_block(const bt_world *w) { return bt_kernel_now(w->k) / BT_TICKS_PER_BLOCK; }
 

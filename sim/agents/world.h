@@ -90,6 +90,12 @@ int bt_world_after_epoch(bt_world *w, long e, const bt_epoch_result *r);
  * only by a registered peer and only on registered peers, as the chain accepts. 0 or -1. */
 int bt_world_store_weights(bt_world *w, size_t from, const size_t *to, const double *val, size_t k);
 
+/* The run's synthetic tensor models (models/models_run.h), for the evaluator agents; attach
+ * before bt_world_start. The world only passes the pointer on. */
+struct bt_models_run;
+void bt_world_attach_models(bt_world *w, struct bt_models_run *mr);
+struct bt_models_run *bt_world_models(const bt_world *w);
+
 /* At the end of the run: closes the stake-time integrals at the final block. */
 void bt_world_finish(bt_world *w);
 
@@ -145,6 +151,12 @@ int bt_world_timer(bt_world *w, size_t self, int64_t block, uint32_t tag);
 /* Queries miner now; a BT_MSG_RESPONSE comes back after the link's latency (or at the
  * timeout). 0 or -1. */
 int bt_world_query(bt_world *w, size_t self, size_t miner, uint32_t tag);
+/* Whether miner's answer to a query self sends now arrives in time: a latency drawn for the
+ * link (self's stream) is within the timeout and the miner is registered and online. Counts
+ * a query. The synchronous form of bt_world_query, for agents that evaluate what they get at
+ * once (models/ evaluators: the answer's content is theirs, only its arrival is the
+ * network's; a miner's state cannot change within the latency, which is below a block). */
+int bt_world_answers(bt_world *w, size_t self, size_t miner);
 /* self gets a BT_MSG_EPOCH after every epoch. */
 void bt_world_subscribe_epochs(bt_world *w, size_t self);
 

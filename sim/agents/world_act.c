@@ -111,6 +111,13 @@ int bt_world_query(bt_world *w, size_t self, size_t miner, uint32_t tag)
                               (uint64_t)self | (uint64_t)tag << 32, (uint64_t)miner | (uint64_t)ok << 32);
 }
 
+int bt_world_answers(bt_world *w, size_t self, size_t miner)
+{
+    double lat = bt_net_latency(w->netw, w->rng[self], self, miner);
+    w->queries++;
+    return lat <= bt_net_timeout(w->netw) && bt_net_online(w->netw, miner) && bt_chain_is_registered(w->chain, miner);
+}
+
 void bt_world_subscribe_epochs(bt_world *w, size_t self) { w->subscribed[self] = 1; }
 
 int bt_world_on_agent(bt_kernel *k, const bt_event *ev, void *ctx)
@@ -149,8 +156,9 @@ int bt_world_net_start(bt_world *w)
         if (net_event(w, o->from_block, o->peer, NET_SCHED_BEGIN) || net_event(w, o->to_block, o->peer, NET_SCHED_END))
             return -1;
     }
-    for (size_t q = 0; q < w->nminers; q++) {
-        size_t p = w->miners[q];
+    /* churn takes the miners of both kinds: with a scripted quality and with a model */
+    for (size_t p = 0; p < w->n; p++) {
+        if (!bt_world_churns(w, p)) continue;
         int64_t up = bt_net_draw_uptime(w->netw, w->rng[p]);
         if (up >= 0 && net_event(w, up, p, NET_CHURN_BEGIN)) return -1;
     }

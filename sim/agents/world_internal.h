@@ -43,6 +43,7 @@ struct bt_world {
     bt_log_entry *log;
     size_t nlog, caplog;
     uint64_t queries;
+    struct bt_models_run *models;   /* models/ evaluators' state; NULL without a task */
     int oom;                    /* a log entry could not be stored */
 };
 
@@ -57,6 +58,9 @@ void bt_world_sync_block(bt_world *w);
 int bt_world_log_add(bt_world *w, bt_log_type t, int64_t peer, int64_t other, double value);
 void bt_world_accrue(bt_world *w, size_t p);
 int bt_world_deliver(bt_world *w, size_t p, const bt_agent_msg *m);
+/* p serves answers: a miner with a scripted quality or with a model (models/); churn and
+ * latency factors apply to it. */
+int bt_world_churns(const bt_world *w, size_t p);
 
 /* world_quality.c: the miners' true quality */
 int bt_quality_init(bt_world *w);

@@ -107,7 +107,6 @@ static int on_epoch(bt_kernel *k, const bt_event *ev, void *vctx)
         snprintf(c->err, c->errlen, "epoch %ld: out of memory", e);
         return 1;
     }
-    if (c->models && bt_models_run_before_epoch(c->models, e, c->net, c->err, c->errlen)) return 1;
     int rc = c->mech->epoch(&c->params, c->net, c->res);
     if (rc == BT_OK && bt_world_after_epoch(c->world, e, c->res)) rc = BT_ENOMEM;
     if (rc != BT_OK) {
@@ -234,6 +233,7 @@ int bt_run(const bt_scenario *sc, const bt_run_options *opt, bt_run_summary *sum
     if (bt_models_run_open(&c.models, sc, opt->seed,
                            c.out && sc->output.every <= 1 ? bt_recorder_h5(c.out) : NULL, err, errlen))
         goto out;
+    bt_world_attach_models(c.world, c.models);   /* the evaluator agents act on them */
     if (schedule_scenario(k, &c) || bt_world_start(c.world)) {
         snprintf(err, errlen, "out of memory scheduling events");
         goto out;

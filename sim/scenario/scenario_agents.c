@@ -276,6 +276,7 @@ int bt_scn_read_network(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
 {
     int rc;
     if ((rc = bt_scn_read_peer_agents(c, root, out))
+        || (rc = bt_scn_models_agents(c, out))
         || (rc = read_chain(c, root, out))
         || (rc = read_network_key(c, root, out))
         || (rc = read_pricing(c, root, out)))

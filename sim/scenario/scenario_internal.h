@@ -108,5 +108,7 @@ int bt_scn_generate(bt_scn_ctx *c, const cJSON *root, bt_scenario *out, uint64_t
 
 /* scenario_models.c: "task", peers[].model and peers[].scoring (docs/models.md) */
 int bt_scn_read_models(bt_scn_ctx *c, const cJSON *root, bt_scenario *out);
+/* After bt_scn_read_peer_agents: gives evaluators their agent, refuses any other. */
+int bt_scn_models_agents(bt_scn_ctx *c, bt_scenario *out);
 
 #endif

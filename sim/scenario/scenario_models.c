@@ -5,6 +5,7 @@
  * the scripted weights. */
 #include "scenario/scenario_internal.h"
 #include "models_config.h"
+#include "agents/agent.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,8 @@ static int read_model(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
 /* ---- peers[i].scoring ---- */
 
 static const bt_scn_key scoring_keys[] = {{"rule", 0}, {"ema", 0}, {"temperature", 0}, {"order", 0},
-                                          {"queries", 0}, {"every", 0}, {"router", 0}, {"distill", 0}};
+                                          {"queries", 0}, {"every", 0}, {"offset", 0}, {"router", 0},
+                                          {"distill", 0}};
 static const bt_scn_key router_keys[] = {{"top_k", 0}, {"lr", 0}, {"explore", 0}};
 static const bt_scn_key distill_keys[] = {{"width", 0}, {"lr", 0}, {"steps", 0}, {"stand_in", 0}};
 
@@ -182,6 +184,7 @@ static int read_scoring(bt_scn_ctx *c, const cJSON *o, bt_eval_config *ec, size_
         || (rc = bt_scn_integer(c, o, "order", 1, 2, &order))
         || (rc = bt_scn_integer(c, o, "queries", 1, BIG_INT, &ec->queries))
         || (rc = bt_scn_integer(c, o, "every", 1, BT_SCN_MAX_EPOCHS, &ec->every))
+        || (rc = bt_scn_integer(c, o, "offset", 0, BT_SCN_INT_EXACT, &ec->offset))
         || (rc = read_router(c, o, ec, nminers))
         || (rc = read_distill(c, o, ec)))
         return rc;
@@ -265,5 +268,31 @@ int bt_scn_read_models(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     size_t mark = bt_scn_push_key(c, "peers");
     if ((rc = read_peer_models(c, cJSON_IsArray(arr) ? arr : NULL, out, out->models))) return rc;
     bt_scn_pop(c, mark);
+    return 0;
+}
+
+/* After the agents: a peer with "scoring" runs the evaluator agent (models/models_agent.h),
+ * which nothing else may ask for. */
+int bt_scn_models_agents(bt_scn_ctx *c, bt_scenario *out)
+{
+    for (size_t i = 0; i < out->npeers; i++) {
+        bt_agent_spec *a = &out->peers[i].agent;
+        int evaluates = out->models && out->models->role[i] == BT_ROLE_EVALUATOR;
+        if (a->type < 0 && !evaluates) continue;
+        if (evaluates && a->type < 0) {
+            a->type = BT_AGENT_EVALUATOR;
+            out->has_agents = 1;
+            continue;
+        }
+        if (evaluates == (a->type == BT_AGENT_EVALUATOR)) continue;
+        bt_scn_push_key(c, "peers");
+        bt_scn_push_index(c, i);
+        bt_scn_push_key(c, "agent");
+        if (evaluates)
+            return bt_scn_fail(c, "a peer with \"scoring\" acts by its scoring; it cannot also have an \"agent\"");
+        bt_scn_push_key(c, "type");
+        return bt_scn_fail(c, "\"evaluator\" is what a peer with \"scoring\" runs; give the peer a \"scoring\" "
+                              "(docs/models.md) instead");
+    }
     return 0;
 }
