@@ -106,7 +106,7 @@ test: check-deps
 # Under ASan: 6 SIGKILL rounds, not 30 (each run is 3x slower), and no determinism suite (make test
 # runs it; it would only add 40 s of the same runs).
 asan: check-deps
-	@KILL_TESTS_N=$${KILL_TESTS_N:-6} SKIP_SUITES=$${SKIP_SUITES-determinism} $(MAKE) --no-print-directory \
+	@BTSIM_SANITIZED=1 KILL_TESTS_N=$${KILL_TESTS_N:-6} SKIP_SUITES=$${SKIP_SUITES-determinism} $(MAKE) --no-print-directory \
 	  BUILD=build-asan BIN=build-asan/btsim OPT=-O1 \
 	  CFLAGS="-O1 -g -DBT_DEBUG -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  unit-tests fuzz-replay cli-tests

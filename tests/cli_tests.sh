@@ -138,5 +138,19 @@ for suite in kill determinism; do
   fi
 done
 
+# report reads in a child process: files on which HDF5 1.10.8 itself crashes or hangs
+# (tests/data/hdf5_bugs, docs/reliability.md) give one error line, exit 2 and no report
+for b in segv-H5HG_read-attribute segv-H5HG_read-dataset hang-H5C_protect-global-heap; do
+  gunzip -c "$ROOT/tests/data/hdf5_bugs/$b.h5.gz" > "$TMP/$b.h5"
+  timeout 60 "$BTSIM" report --timeout 2 "$TMP/$b.h5" > "$TMP/rep.out" 2> "$TMP/rep.err"
+  rc=$?
+  check "report on $b: exit 2 (got $rc)" test $rc -eq 2
+  check "report on $b: nothing on stdout" test ! -s "$TMP/rep.out"
+  # (under a sanitizer the child's own report of the crash comes first on stderr)
+  check "report on $b: the last line names the file" bash -c "tail -n 1 '$TMP/rep.err' | grep -q '^btsim report: .*$b.h5'"
+  [ -n "${BTSIM_SANITIZED:-}" ] || check "report on $b: one line" test "$(wc -l < "$TMP/rep.err")" -eq 1
+done
+"$BTSIM" report --timeout x "$TMP/bonds.h5" >/dev/null 2>&1; check "report --timeout x exits 2" test $? -eq 2
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -182,10 +182,10 @@ static int cmd_run(int argc, char **argv)
     if (rc) { free(a.sets); return rc; }
     bt_scenario sc;
     char err[1024];
+    bt_cli_install_signals();   /* before loading: a large scenario takes a while to read */
     rc = bt_scenario_load(a.scenario, a.sets, a.nsets, &sc, err, sizeof err);
     if (rc) { fprintf(stderr, "%s\n", err); free(a.sets); return rc; }
     if (a.threads > 0) omp_set_num_threads((int)a.threads);
-    bt_cli_install_signals();
     bt_run_options opt = {.out_path = a.out, .seed = a.have_seed ? a.seed : sc.seed, .quiet = a.quiet,
                           .interrupt = &interrupt_flag, .check = a.check, .max_memory = a.max_memory};
     bt_run_summary sum;

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "io/h5read.h"
+#include "io/h5read_safe.h"
 #include "scenario/scenario.h"   /* BT_EXIT_BAD_INPUT */
 
 #include <getopt.h>
@@ -30,6 +31,9 @@ static const char *report_usage =
     "stake share, emission share and ratio, and the Gini coefficient of the final stake.\n"
     "\n"
     "  --peers    one column per peer instead of per group\n"
+    "  --timeout S  give up reading after S seconds (default 600; 0: no limit). The file is read\n"
+    "             in a child process, so a corrupt file that crashes or hangs the HDF5 library\n"
+    "             gives one error line and exit status 2, never half a report\n"
     "  --rows N   rows shown, evenly spaced, first and last included (a run: epochs of the time\n"
     "             tables, default 11 on the terminal and every epoch with --csv; a sweep: runs,\n"
     "             default all)\n"
@@ -40,6 +44,7 @@ typedef struct {
     const char *path;
     int csv, by_peer;
     long rows;   /* 0: the default */
+    unsigned timeout;   /* seconds the reading may take; 0: no limit */
 } rp_args;
 
 /* A run as the report sees it: metadata, peers, and the columns (groups or peers). */
@@ -382,8 +387,10 @@ static int rp_parse_args(int argc, char **argv, rp_args *a)
 {
     static const struct option opts[] = {{"csv", no_argument, 0, 'c'}, {"peers", no_argument, 0, 'p'},
                                          {"rows", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+                                         {"timeout", required_argument, 0, 't'},
                                          {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
+    a->timeout = 600;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -396,6 +403,15 @@ static int rp_parse_args(int argc, char **argv, rp_args *a)
                 return BT_EXIT_BAD_INPUT;
             }
             break;
+        case 't': {
+            long t = bt_cli_parse_count(optarg, 1L << 20);
+            if (t < 0) {
+                fprintf(stderr, "btsim report: --timeout: expected an integer >= 0\n%s", report_usage);
+                return BT_EXIT_BAD_INPUT;
+            }
+            a->timeout = (unsigned)t;
+            break;
+        }
         case 'h': fputs(report_usage, stdout); return -1;
         default: fputs(report_usage, stderr); return BT_EXIT_BAD_INPUT;
         }
@@ -408,12 +424,26 @@ static int rp_parse_args(int argc, char **argv, rp_args *a)
     return 0;
 }
 
+/* Files from elsewhere can crash or hang HDF5 itself (docs/reliability.md): all reading
+ * happens in a child process (io/h5read_safe.h). */
+static int report_in_child(void *arg)
+{
+    const rp_args *a = arg;
+    struct stat st;
+    if (stat(a->path, &st) == 0 && S_ISDIR(st.st_mode)) return bt_report_sweep(a->path, a->csv, a->rows);
+    return rp_report_run(a);
+}
+
 int bt_cli_report(int argc, char **argv)
 {
     rp_args a;
     int rc = rp_parse_args(argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc;
-    struct stat st;
-    if (stat(a.path, &st) == 0 && S_ISDIR(st.st_mode)) return bt_report_sweep(a.path, a.csv, a.rows);
-    return rp_report_run(&a);
+    char err[1024];
+    rc = bt_h5read_safe_run(a.path, report_in_child, &a, a.timeout, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "btsim report: %s\n", err);
+        return BT_EXIT_BAD_INPUT;
+    }
+    return rc;
 }
