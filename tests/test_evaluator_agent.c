@@ -100,12 +100,13 @@ static double incentive_sum(const double *inc, long e)
     return s;
 }
 
-/* the evaluators' share of answers that did not come, over the run */
-static double missed_share(const double *missed, long epochs)
+/* the evaluators' share of answers that did not come over the run of r */
+static double missed_share(bt_h5read *r, long epochs)
 {
-    double s = 0;
+    double *missed = read_series(r, "/models/missed", (size_t)epochs, NPEERS), s = 0;
     for (long e = 0; e < epochs; e++)
         for (size_t v = 0; v < NEVAL; v++) s += missed[(size_t)e * NPEERS + v];
+    free(missed);
     return s / (double)(epochs * NEVAL);
 }
 
@@ -114,7 +115,6 @@ Test(evaluator_agent, rows_are_set_after_each_epoch_and_in_force_at_the_next)
     observed o = {0};
     bt_h5read *r = run(6, "", &o);
     double *inc = read_series(r, "/epochs/incentive", 6, NPEERS);
-    double *missed = read_series(r, "/models/missed", 6, NPEERS);
     cr_assert_eq(o.epochs, 6);
     for (long e = 0; e < 6; e++) {
         /* queries at the block after epoch e - 1 (block 0 for epoch 0), the row a block later */
@@ -123,8 +123,8 @@ Test(evaluator_agent, rows_are_set_after_each_epoch_and_in_force_at_the_next)
                          (long long)o.last_update[e][v]);
         cr_expect(fabs(incentive_sum(inc, e) - 1) < 1e-9, "epoch %ld: the rows are in force", e);
     }
-    cr_expect_eq(missed_share(missed, 6), 0.0, "without a network every answer arrives");
-    free(inc); free(missed);
+    cr_expect_eq(missed_share(r, 6), 0.0, "without a network every answer arrives");
+    free(inc);
     done(r);
 }
 
@@ -157,12 +157,10 @@ Test(evaluator_agent, answers_slower_than_the_timeout_are_missed)
     /* log latency ~ N(-0.5, 1), timeout 1 block: P(latency > 1) = P(Z > 0.5) = 0.3085 */
     const long epochs = 30;
     bt_h5read *r = run(epochs, ",\n \"network\": {\"latency\": {\"dist\": \"lognormal\", \"mu\": -0.5, \"sigma\": 1}, \"timeout\": 1}", NULL);
-    double *missed = read_series(r, "/models/missed", (size_t)epochs, NPEERS);
-    double share = missed_share(missed, epochs);
+    double share = missed_share(r, epochs);
     /* 2 evaluators x 4 queries x 4 miners x 30 epochs = 960 answers: sd 0.015 */
     cr_log_info("missed %.4f of the answers (expected 0.3085)", share);
     cr_expect(fabs(share - 0.3085) < 0.06, "missed %.4f of the answers, expected 0.3085", share);
-    free(missed);
     done(r);
 }
 
@@ -171,8 +169,7 @@ Test(evaluator_agent, churn_takes_model_miners_offline)
     /* up-times of mean 20 blocks, down-times of mean 20: a miner is offline half the time */
     const long epochs = 40;
     bt_h5read *r = run(epochs, ",\n \"network\": {\"churn\": {\"rate_offline\": 0.05, \"mean_offline_blocks\": 20}}", NULL);
-    double *missed = read_series(r, "/models/missed", (size_t)epochs, NPEERS);
-    double share = missed_share(missed, epochs);
+    double share = missed_share(r, epochs);
     cr_log_info("churn: missed %.4f of the answers (expected about 0.5)", share);
     cr_expect(share > 0.25 && share < 0.75, "missed %.4f of the answers, expected about 0.5", share);
     int nd;
@@ -187,7 +184,7 @@ Test(evaluator_agent, churn_takes_model_miners_offline)
     }
     cr_expect(miners_logged > 10, "the model miners' offline intervals are logged (%zu entries)", miners_logged);
     cr_expect_eq(others, 0, "validators do not churn");
-    free(peer); free(missed);
+    free(peer);
     done(r);
 }
 
