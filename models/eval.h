@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_rng.h>
 #include "models_config.h"
 #include "task.h"
@@ -31,8 +31,8 @@ typedef struct {
     bt_score_batch *sb;
     bt_score_state *st;
     bt_distill *distill;       /* NULL unless cfg.distill */
-    gsl_matrix *x, *p;         /* the batch and the teacher's probabilities */
-    gsl_matrix *g;             /* batch x k: the gate applied (the router's, less missing answers) */
+    gsl_matrix_float *x, *p;   /* the batch and the teacher's probabilities */
+    gsl_matrix_float *g;       /* batch x k: the gate applied (the router's, less missing answers) */
     unsigned char *missing;    /* k: the chosen miner j sent no answer */
     bt_model_work *twork;
     /* this epoch so far (bt_eval_epoch_reset clears them) */

@@ -10,23 +10,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_vector.h>
+#include <gsl/gsl_vector_float.h>
 
 typedef struct {
     size_t m, d_in, k, batch;
     double lr, explore;
-    gsl_matrix *v;       /* m x d_in: keys */
-    gsl_vector *c;       /* m: biases */
-    gsl_matrix *a;       /* batch x m: scores of the last batch */
-    gsl_vector *mean;    /* m: batch-mean scores (with the exploration noise) */
-    size_t *sel;         /* k chosen miners, ascending */
-    gsl_matrix *g;       /* batch x k: gates of the chosen */
-    gsl_matrix *da;      /* batch x k */
-    gsl_matrix *dv;      /* k x d_in */
-    gsl_vector *dc;      /* k */
-    gsl_vector *ones;    /* batch */
+    gsl_matrix_float *v;       /* m x d_in: keys */
+    gsl_vector_float *c;       /* m: biases */
+    gsl_matrix_float *a;       /* batch x m: scores of the last batch */
+    gsl_vector_float *mean;    /* m: batch-mean scores (with the exploration noise) */
+    size_t *sel;               /* k chosen miners, ascending */
+    gsl_matrix_float *g;       /* batch x k: gates of the chosen */
+    gsl_matrix_float *da;      /* batch x k */
+    gsl_matrix_float *dv;      /* k x d_in */
+    gsl_vector_float *dc;      /* k */
+    gsl_vector_float *ones;    /* batch */
     uint64_t *chosen;    /* m: times each miner was chosen */
 } bt_router;
 
@@ -37,13 +37,13 @@ void bt_router_free(bt_router *rt);
 
 /* Scores x, chooses k miners (noise from r, which may be NULL when explore is 0), fills sel
  * and g and counts the choice. */
-void bt_router_route(bt_router *rt, const gsl_matrix *x, gsl_rng *r);
+void bt_router_route(bt_router *rt, const gsl_matrix_float *x, gsl_rng *r);
 
 /* The gradient of the mean loss over the batch with respect to the chosen miners' keys (dv,
  * k x d_in) and biases (dc), given e (k x batch, e_jb = dloss_b/dg_bj) for the last route. */
-void bt_router_gradient(bt_router *rt, const gsl_matrix *x, const gsl_matrix *e);
+void bt_router_gradient(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *e);
 
 /* bt_router_gradient, then one SGD step on the chosen miners' keys and biases. */
-void bt_router_learn(bt_router *rt, const gsl_matrix *x, const gsl_matrix *e);
+void bt_router_learn(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *e);
 
 #endif

@@ -23,7 +23,22 @@ static bt_task *small_task(uint64_t seed)
     return t;
 }
 
-static double model_loss(const bt_model *m, const gsl_matrix *x, const gsl_matrix *p, bt_model_work *w)
+/* Finite differences in float32: the loss is known to about 1e-7 only, so the step is large
+ * (FD_H) and the truncation error is cut by Richardson's extrapolation of central differences,
+ * (8 (f(h) - f(-h)) - (f(2h) - f(-2h))) / 12h, exact to O(h^4). v holds f at h, -h, 2h, -2h.
+ * An analytic derivative passes within FD_ABS + FD_REL |fd|: about 50 times the rounding noise of
+ * the difference, far below the error of a wrong term (of the order of the derivative itself). */
+#define FD_H 1e-2f
+#define FD_ABS 1e-4
+#define FD_REL 1e-3
+static const float fd_steps[4] = {FD_H, -FD_H, 2 * FD_H, -2 * FD_H};
+
+static double richardson(const double v[4])
+{
+    return (8 * (v[0] - v[1]) - (v[2] - v[3])) / (12 * (double)FD_H);
+}
+
+static double model_loss(const bt_model *m, const gsl_matrix_float *x, const gsl_matrix_float *p, bt_model_work *w)
 {
     bt_model_forward(m, x, w);
     return bt_prob_kl_rows(p, w->z);
@@ -34,28 +49,29 @@ Test(models, model_gradient_matches_finite_differences)
     gsl_rng *r = bt_task_rng(1, 2, 3);
     bt_model *m = bt_model_alloc(5, 4, 3), *g = bt_model_alloc(5, 4, 3);
     bt_model_init(m, r, 1.0);
-    for (size_t q = 0; q < m->nparams; q++) m->theta[q] += gsl_ran_gaussian(r, 0.3);   /* biases too */
-    gsl_matrix *x = gsl_matrix_alloc(6, 5), *p = gsl_matrix_alloc(6, 3);
-    for (size_t q = 0; q < 30; q++) x->data[q] = gsl_ran_gaussian(r, 1.0);
-    for (size_t q = 0; q < 18; q++) p->data[q] = gsl_ran_gaussian(r, 1.0);
+    for (size_t q = 0; q < m->nparams; q++) m->theta[q] += (float)gsl_ran_gaussian(r, 0.3);   /* biases too */
+    gsl_matrix_float *x = gsl_matrix_float_alloc(6, 5), *p = gsl_matrix_float_alloc(6, 3);
+    for (size_t q = 0; q < 30; q++) x->data[q] = (float)gsl_ran_gaussian(r, 1.0);
+    for (size_t q = 0; q < 18; q++) p->data[q] = (float)gsl_ran_gaussian(r, 1.0);
     bt_prob_softmax_rows(p, p);
     bt_model_work *w = bt_model_work_alloc(m, 6);
     bt_model_gradient(m, x, p, w, g);
     double worst = 0;
     for (size_t q = 0; q < m->nparams; q++) {
-        double keep = m->theta[q], h = 1e-6;
-        m->theta[q] = keep + h;
-        double up = model_loss(m, x, p, w);
-        m->theta[q] = keep - h;
-        double down = model_loss(m, x, p, w);
+        float keep = m->theta[q];
+        double v[4];
+        for (int t = 0; t < 4; t++) {
+            m->theta[q] = keep + fd_steps[t];
+            v[t] = model_loss(m, x, p, w);
+        }
         m->theta[q] = keep;
-        double fd = (up - down) / (2 * h), err = fabs(fd - g->theta[q]) / (1e-8 + fabs(fd) + fabs(g->theta[q]));
+        double fd = richardson(v), err = fabs(fd - g->theta[q]) / (FD_ABS + fabs(fd));
         if (err > worst) worst = err;
-        cr_expect(fabs(fd - g->theta[q]) < 1e-7 + 1e-5 * fabs(fd), "param %zu: analytic %g, finite difference %g", q, g->theta[q], fd);
+        cr_expect(fabs(fd - g->theta[q]) < FD_ABS + FD_REL * fabs(fd), "param %zu: analytic %g, finite difference %g", q, g->theta[q], fd);
     }
-    cr_log_info("model gradient: worst relative error %.2e over %zu parameters", worst, m->nparams);
+    cr_log_info("model gradient: worst error %.2e of (1e-4 + |fd|) over %zu parameters", worst, m->nparams);
     bt_model_work_free(w);
-    gsl_matrix_free(x); gsl_matrix_free(p);
+    gsl_matrix_float_free(x); gsl_matrix_float_free(p);
     bt_model_free(m); bt_model_free(g);
     gsl_rng_free(r);
 }
@@ -69,13 +85,13 @@ static double train_student(const bt_task *t, size_t width, long steps, uint64_t
     mc.compute = steps;
     bt_miner *mn = bt_miner_alloc(&mc, t, 0, seed, 1);
     cr_assert_not_null(mn);
-    gsl_matrix *z = gsl_matrix_alloc(t->cfg.holdout, t->cfg.d_out);
+    gsl_matrix_float *z = gsl_matrix_float_alloc(t->cfg.holdout, t->cfg.d_out);
     bt_miner_answer(&mn, 0, t->holdout_x, z, NULL);
-    if (initial) *initial = bt_prob_kl_rows(t->holdout_p, z);
+    if (initial) *initial = bt_task_holdout_loss(t, z);
     cr_assert_eq(bt_miner_train(&mn, 1, 0, t, NULL), 0);
     bt_miner_answer(&mn, 0, t->holdout_x, z, NULL);
-    double l = bt_prob_kl_rows(t->holdout_p, z);
-    gsl_matrix_free(z);
+    double l = bt_task_holdout_loss(t, z);
+    gsl_matrix_float_free(z);
     bt_miner_free(mn);
     return l;
 }
@@ -105,17 +121,17 @@ Test(models, a_wider_student_reaches_a_lower_loss)
 }
 
 /* Answers of k random "miners" and a gate: the batch evaluation's inputs. */
-static void random_batch(bt_score_batch *sb, gsl_matrix *p, gsl_matrix *g, gsl_rng *r, double gate_spread)
+static void random_batch(bt_score_batch *sb, gsl_matrix_float *p, gsl_matrix_float *g, gsl_rng *r, double gate_spread)
 {
-    for (size_t q = 0; q < sb->z->size1 * sb->z->size2; q++) sb->z->data[q] = gsl_ran_gaussian(r, 1.5);
-    for (size_t q = 0; q < p->size1 * p->size2; q++) p->data[q] = gsl_ran_gaussian(r, 1.5);
+    for (size_t q = 0; q < sb->z->size1 * sb->z->size2; q++) sb->z->data[q] = (float)gsl_ran_gaussian(r, 1.5);
+    for (size_t q = 0; q < p->size1 * p->size2; q++) p->data[q] = (float)gsl_ran_gaussian(r, 1.5);
     bt_prob_softmax_rows(p, p);
-    for (size_t q = 0; q < g->size1 * g->size2; q++) g->data[q] = gsl_ran_gaussian(r, gate_spread);
+    for (size_t q = 0; q < g->size1 * g->size2; q++) g->data[q] = (float)gsl_ran_gaussian(r, gate_spread);
     bt_prob_softmax_rows(g, g);
 }
 
 /* the validator's loss as a function of the router's parameters, for fixed answers */
-static double gate_loss(bt_router *rt, bt_score_batch *sb, const gsl_matrix *x, const gsl_matrix *p)
+static double gate_loss(bt_router *rt, bt_score_batch *sb, const gsl_matrix_float *x, const gsl_matrix_float *p)
 {
     bt_router_route(rt, x, NULL);
     bt_score_evaluate(sb, p, rt->g, 0);
@@ -128,29 +144,33 @@ Test(models, router_gradient_matches_finite_differences)
     size_t m = 4, d_in = 3, B = 5, d_out = 6;
     bt_router *rt = bt_router_alloc(m, d_in, m, B, 0.1, 0.0);
     bt_score_batch *sb = bt_score_batch_alloc(m, B, d_out);
-    gsl_matrix *x = gsl_matrix_alloc(B, d_in), *p = gsl_matrix_alloc(B, d_out), *g = gsl_matrix_alloc(B, m);
+    gsl_matrix_float *x = gsl_matrix_float_alloc(B, d_in), *p = gsl_matrix_float_alloc(B, d_out),
+                     *g = gsl_matrix_float_alloc(B, m);
     random_batch(sb, p, g, r, 1.0);
-    for (size_t q = 0; q < B * d_in; q++) x->data[q] = gsl_ran_gaussian(r, 1.0);
-    for (size_t q = 0; q < m * d_in; q++) rt->v->data[q] = gsl_ran_gaussian(r, 0.5);
-    for (size_t q = 0; q < m; q++) rt->c->data[q] = gsl_ran_gaussian(r, 0.5);
+    for (size_t q = 0; q < B * d_in; q++) x->data[q] = (float)gsl_ran_gaussian(r, 1.0);
+    for (size_t q = 0; q < m * d_in; q++) rt->v->data[q] = (float)gsl_ran_gaussian(r, 0.5);
+    for (size_t q = 0; q < m; q++) rt->c->data[q] = (float)gsl_ran_gaussian(r, 0.5);
     gate_loss(rt, sb, x, p);
     bt_router_gradient(rt, x, sb->e);
-    double *params[2] = {rt->v->data, rt->c->data};
+    float *params[2] = {rt->v->data, rt->c->data};
     size_t counts[2] = {m * d_in, m};
+    double worst = 0;
     for (int which = 0; which < 2; which++)
         for (size_t q = 0; q < counts[which]; q++) {
-            double keep = params[which][q], h = 1e-6;
-            params[which][q] = keep + h;
-            double up = gate_loss(rt, sb, x, p);
-            params[which][q] = keep - h;
-            double down = gate_loss(rt, sb, x, p);
+            float keep = params[which][q];
+            double v[4];
+            for (int t = 0; t < 4; t++) {
+                params[which][q] = keep + fd_steps[t];
+                v[t] = gate_loss(rt, sb, x, p);
+            }
             params[which][q] = keep;
-            double fd = (up - down) / (2 * h);
-            double an = which == 0 ? rt->dv->data[q] : rt->dc->data[q];
-            cr_expect(fabs(fd - an) < 1e-7 + 1e-5 * fabs(fd), "%s[%zu]: analytic %g, finite difference %g",
+            double fd = richardson(v), an = which == 0 ? rt->dv->data[q] : rt->dc->data[q];
+            if (fabs(fd - an) / (FD_ABS + fabs(fd)) > worst) worst = fabs(fd - an) / (FD_ABS + fabs(fd));
+            cr_expect(fabs(fd - an) < FD_ABS + FD_REL * fabs(fd), "%s[%zu]: analytic %g, finite difference %g",
                       which ? "c" : "v", q, an, fd);
         }
-    gsl_matrix_free(x); gsl_matrix_free(p); gsl_matrix_free(g);
+    cr_log_info("router gradient: worst error %.2e of (1e-4 + |fd|)", worst);
+    gsl_matrix_float_free(x); gsl_matrix_float_free(p); gsl_matrix_float_free(g);
     bt_score_batch_free(sb);
     bt_router_free(rt);
     gsl_rng_free(r);
@@ -161,20 +181,23 @@ Test(models, importance_first_order_is_the_gate_derivative_and_second_order_trac
     gsl_rng *r = bt_task_rng(7, 8, 9);
     size_t k = 6, B = 40, d = 7;
     bt_score_batch *sb = bt_score_batch_alloc(k, B, d);
-    gsl_matrix *p = gsl_matrix_alloc(B, d), *g = gsl_matrix_alloc(B, k);
+    gsl_matrix_float *p = gsl_matrix_float_alloc(B, d), *g = gsl_matrix_float_alloc(B, k);
+    float keep[40];
     random_batch(sb, p, g, r, 0.3);
-    bt_score_evaluate(sb, p, g, 1);
-    /* first order: -g_j dL/dg_j, the derivative taken by finite differences on the mixture */
+    /* first order: -g_j dL/dg_j, the derivative of the loss in the scale of miner j's gates, by
+     * finite differences on the mixture */
     for (size_t j = 0; j < k; j++) {
-        double h = 1e-6, lo, hi;
-        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) * (1 + h));
-        bt_score_evaluate(sb, p, g, 0); hi = sb->mix_loss;
-        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) / (1 + h) * (1 - h));
-        bt_score_evaluate(sb, p, g, 0); lo = sb->mix_loss;
-        for (size_t b = 0; b < B; b++) gsl_matrix_set(g, b, j, gsl_matrix_get(g, b, j) / (1 - h));
+        double v[4];
+        for (size_t b = 0; b < B; b++) keep[b] = gsl_matrix_float_get(g, b, j);
+        for (int t = 0; t < 4; t++) {
+            for (size_t b = 0; b < B; b++) gsl_matrix_float_set(g, b, j, keep[b] * (1 + fd_steps[t]));
+            bt_score_evaluate(sb, p, g, 0);
+            v[t] = sb->mix_loss;
+        }
+        for (size_t b = 0; b < B; b++) gsl_matrix_float_set(g, b, j, keep[b]);
         bt_score_evaluate(sb, p, g, 1);
-        double fd = -(hi - lo) / (2 * h);   /* -sum_b g_bj dL/dg_bj */
-        cr_expect(fabs(fd - sb->first[j]) < 1e-7 + 1e-5 * fabs(fd), "miner %zu: first order %g, finite difference %g",
+        double fd = -richardson(v);   /* -sum_b g_bj dL/dg_bj */
+        cr_expect(fabs(fd - sb->first[j]) < FD_ABS + FD_REL * fabs(fd), "miner %zu: first order %g, finite difference %g",
                   j, sb->first[j], fd);
     }
     /* with six miners sharing the gate, removal is a small step: the second-order estimate is
@@ -186,7 +209,7 @@ Test(models, importance_first_order_is_the_gate_derivative_and_second_order_trac
     }
     cr_log_info("importance vs leave-one-out: first-order error %.4g, with Fisher term %.4g", e1, e2);
     cr_expect(e2 < e1, "the Fisher term improves the estimate (%g vs %g)", e2, e1);
-    gsl_matrix_free(p); gsl_matrix_free(g);
+    gsl_matrix_float_free(p); gsl_matrix_float_free(g);
     bt_score_batch_free(sb);
     gsl_rng_free(r);
 }
