@@ -86,25 +86,34 @@ void bt_model_work_free(bt_model_work *w)
     free(w);
 }
 
-/* every row of a (contiguous) = v: the bias, so that the GEMM adds the product onto it (beta 1)
+/* every row of a = v: the output bias, so that the GEMM adds the product onto it (beta 1)
  * instead of a second pass over its output */
 static void fill_rows(gsl_matrix_float *a, const gsl_vector_float *v)
 {
-    for (size_t b = 0; b < a->size1; b++) memcpy(a->data + b * a->tda, v->data, a->size2 * sizeof(float));
+    const float *src = v->data;
+    for (size_t b = 0; b < a->size1; b++) {
+        float *row = a->data + b * a->tda;
+#pragma omp simd
+        for (size_t k = 0; k < a->size2; k++) row[k] = src[k];
+    }
 }
 
-BT_VEC_CLONES static void tanh_all(float *h, size_t n)
+/* h_bk = tanh(h_bk + bias_k), the hidden bias added in the same pass as the tanh */
+BT_VEC_CLONES static void tanh_bias_rows(gsl_matrix_float *h, const gsl_vector_float *bias)
 {
+    const float *c = bias->data;
+    for (size_t b = 0; b < h->size1; b++) {
+        float *row = h->data + b * h->tda;
 #pragma omp simd
-    for (size_t q = 0; q < n; q++) h[q] = bt_tanhf(h[q]);
+        for (size_t k = 0; k < h->size2; k++) row[k] = bt_tanhf(row[k] + c[k]);
+    }
 }
 
 void bt_model_forward(const bt_model *m, const gsl_matrix_float *x, bt_model_work *w)
 {
-    /* H = tanh(1 b1^T + X W1^T) */
-    fill_rows(w->h, &m->b1.vector);
-    gsl_blas_sgemm(CblasNoTrans, CblasTrans, 1.0f, x, &m->w1.matrix, 1.0f, w->h);
-    tanh_all(w->h->data, w->h->size1 * w->h->size2);
+    /* H = tanh(X W1^T + 1 b1^T) */
+    gsl_blas_sgemm(CblasNoTrans, CblasTrans, 1.0f, x, &m->w1.matrix, 0.0f, w->h);
+    tanh_bias_rows(w->h, &m->b1.vector);
     /* Z = 1 b2^T + H W2^T */
     fill_rows(w->z, &m->b2.vector);
     gsl_blas_sgemm(CblasNoTrans, CblasTrans, 1.0f, w->h, &m->w2.matrix, 1.0f, w->z);

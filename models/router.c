@@ -1,12 +1,12 @@
 /* The conditional-computation gate (router.h): scoring, top-k choice, per-example softmax,
  * SGD, in float32. Products through GSL's BLAS. */
 #include "router.h"
-#include "fmath.h"
+#include "prob.h"
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort_vector_float.h>
-#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double lr, double explore)
 {
@@ -17,17 +17,19 @@ bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double
     rt->lr = lr; rt->explore = explore;
     rt->v = gsl_matrix_float_calloc(m, d_in);
     rt->c = gsl_vector_float_calloc(m);
-    rt->a = gsl_matrix_float_alloc(batch, m);
+    rt->xbar = gsl_vector_float_alloc(d_in);
     rt->mean = gsl_vector_float_alloc(m);
     rt->sel = calloc(k, sizeof *rt->sel);
+    rt->vsel = gsl_matrix_float_alloc(k, d_in);
+    rt->a = gsl_matrix_float_alloc(batch, k);
     rt->g = gsl_matrix_float_alloc(batch, k);
     rt->da = gsl_matrix_float_alloc(batch, k);
     rt->dv = gsl_matrix_float_alloc(k, d_in);
     rt->dc = gsl_vector_float_alloc(k);
     rt->ones = gsl_vector_float_alloc(batch);
     rt->chosen = calloc(m, sizeof *rt->chosen);
-    if (!rt->v || !rt->c || !rt->a || !rt->mean || !rt->sel || !rt->g || !rt->da || !rt->dv ||
-        !rt->dc || !rt->ones || !rt->chosen) {
+    if (!rt->v || !rt->c || !rt->xbar || !rt->mean || !rt->sel || !rt->vsel || !rt->a || !rt->g || !rt->da ||
+        !rt->dv || !rt->dc || !rt->ones || !rt->chosen) {
         bt_router_free(rt);
         return NULL;
     }
@@ -38,15 +40,12 @@ bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double
 void bt_router_free(bt_router *rt)
 {
     if (!rt) return;
-    if (rt->v) gsl_matrix_float_free(rt->v);
-    if (rt->c) gsl_vector_float_free(rt->c);
-    if (rt->a) gsl_matrix_float_free(rt->a);
-    if (rt->mean) gsl_vector_float_free(rt->mean);
-    if (rt->g) gsl_matrix_float_free(rt->g);
-    if (rt->da) gsl_matrix_float_free(rt->da);
-    if (rt->dv) gsl_matrix_float_free(rt->dv);
-    if (rt->dc) gsl_vector_float_free(rt->dc);
-    if (rt->ones) gsl_vector_float_free(rt->ones);
+    gsl_matrix_float *mats[] = {rt->v, rt->vsel, rt->a, rt->g, rt->da, rt->dv};
+    gsl_vector_float *vecs[] = {rt->c, rt->xbar, rt->mean, rt->dc, rt->ones};
+    for (size_t q = 0; q < sizeof mats / sizeof mats[0]; q++)
+        if (mats[q]) gsl_matrix_float_free(mats[q]);
+    for (size_t q = 0; q < sizeof vecs / sizeof vecs[0]; q++)
+        if (vecs[q]) gsl_vector_float_free(vecs[q]);
     free(rt->sel);
     free(rt->chosen);
     free(rt);
@@ -71,24 +70,23 @@ static void choose(bt_router *rt)
 
 void bt_router_route(bt_router *rt, const gsl_matrix_float *x, gsl_rng *r)
 {
-    /* A = X V^T + 1 c^T; batch means */
-    gsl_blas_sgemm(CblasNoTrans, CblasTrans, 1.0f, x, rt->v, 0.0f, rt->a);
-    gsl_blas_sger(1.0f, rt->ones, rt->c, rt->a);
-    gsl_blas_sgemv(CblasTrans, 1.0f / (float)rt->batch, rt->a, rt->ones, 0.0f, rt->mean);
+    /* batch means of every miner's score: V mean_b(x_b) + c */
+    gsl_blas_sgemv(CblasTrans, 1.0f / (float)rt->batch, x, rt->ones, 0.0f, rt->xbar);
+    gsl_vector_float_memcpy(rt->mean, rt->c);
+    gsl_blas_sgemv(CblasNoTrans, 1.0f, rt->v, rt->xbar, 1.0f, rt->mean);
     if (rt->explore > 0 && r && rt->k < rt->m)
         for (size_t j = 0; j < rt->m; j++) rt->mean->data[j] += (float)gsl_ran_gaussian_ziggurat(r, rt->explore);
     choose(rt);
     for (size_t j = 0; j < rt->k; j++) rt->chosen[rt->sel[j]]++;
-    /* per example, softmax over the chosen miners' scores */
+    /* the chosen miners' scores per example, A = 1 c_sel^T + X V_sel^T, and g_b = softmax(a_b) */
+    for (size_t j = 0; j < rt->k; j++)
+        memcpy(rt->vsel->data + j * rt->vsel->tda, rt->v->data + rt->sel[j] * rt->v->tda, rt->d_in * sizeof(float));
     for (size_t b = 0; b < rt->batch; b++) {
-        const float *arow = rt->a->data + b * rt->a->tda;
-        float *g = rt->g->data + b * rt->g->tda, mx = -INFINITY;
-        double s = 0;
-        for (size_t j = 0; j < rt->k; j++) if (arow[rt->sel[j]] > mx) mx = arow[rt->sel[j]];
-        for (size_t j = 0; j < rt->k; j++) s += (g[j] = bt_expf(arow[rt->sel[j]] - mx));
-        float inv = (float)(1.0 / s);
-        for (size_t j = 0; j < rt->k; j++) g[j] *= inv;
+        float *row = rt->a->data + b * rt->a->tda;
+        for (size_t j = 0; j < rt->k; j++) row[j] = rt->c->data[rt->sel[j]];
     }
+    gsl_blas_sgemm(CblasNoTrans, CblasTrans, 1.0f, x, rt->vsel, 1.0f, rt->a);
+    bt_prob_softmax_rows(rt->a, rt->g);
 }
 
 void bt_router_gradient(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *e)

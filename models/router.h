@@ -4,7 +4,12 @@
  * Gaussian exploration noise of sd `explore`), and weights their answers per example with
  * g_b = softmax over the chosen of a_b: the validator's joined output is
  * G(x_b) = sum_j g_bj f_j(x_b) (logits). The gate learns by SGD on the validator's loss given
- * e_jb = dloss_b / dg_bj. Only the chosen k miners are queried. */
+ * e_jb = dloss_b / dg_bj. Only the chosen k miners are queried. In float32.
+ *
+ * The batch-mean score of every miner is v_j . mean_b(x_b) + c_j, one product of the m x d_in
+ * keys with the batch's mean input; the per-example scores are computed for the k chosen only
+ * (a batch x k product), so that choosing among thousands of miners costs little more than
+ * gating the few chosen. */
 #ifndef BT_ROUTER_H
 #define BT_ROUTER_H
 
@@ -19,15 +24,17 @@ typedef struct {
     double lr, explore;
     gsl_matrix_float *v;       /* m x d_in: keys */
     gsl_vector_float *c;       /* m: biases */
-    gsl_matrix_float *a;       /* batch x m: scores of the last batch */
+    gsl_vector_float *xbar;    /* d_in: the batch's mean input */
     gsl_vector_float *mean;    /* m: batch-mean scores (with the exploration noise) */
     size_t *sel;               /* k chosen miners, ascending */
+    gsl_matrix_float *vsel;    /* k x d_in: the chosen miners' keys */
+    gsl_matrix_float *a;       /* batch x k: the chosen miners' scores on the last batch */
     gsl_matrix_float *g;       /* batch x k: gates of the chosen */
     gsl_matrix_float *da;      /* batch x k */
     gsl_matrix_float *dv;      /* k x d_in */
     gsl_vector_float *dc;      /* k */
     gsl_vector_float *ones;    /* batch */
-    uint64_t *chosen;    /* m: times each miner was chosen */
+    uint64_t *chosen;          /* m: times each miner was chosen */
 } bt_router;
 
 /* Gate over m miners choosing k (1..m) per batch of `batch` inputs of dimension d_in; keys and
@@ -36,7 +43,7 @@ bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double
 void bt_router_free(bt_router *rt);
 
 /* Scores x, chooses k miners (noise from r, which may be NULL when explore is 0), fills sel
- * and g and counts the choice. */
+ * and g and counts the choice. Allocates nothing. */
 void bt_router_route(bt_router *rt, const gsl_matrix_float *x, gsl_rng *r);
 
 /* The gradient of the mean loss over the batch with respect to the chosen miners' keys (dv,
