@@ -14,7 +14,8 @@ bt_eval *bt_eval_alloc(const bt_eval_config *cfg, const bt_task *t, size_t m, ui
     ev->cfg = *cfg;
     ev->m = m;
     ev->rng = bt_task_rng(seed, 0x76616c6964ULL /* "valid" */, index);
-    ev->router = bt_router_alloc(m, t->cfg.d_in, k, B, cfg->router_lr, cfg->explore);
+    ev->router = bt_router_alloc(m, t->cfg.d_in, k, B, cfg->router_lr, cfg->explore,
+                                 cfg->queries > 0 ? (size_t)cfg->queries : 1);
     ev->sb = bt_score_batch_alloc(k, B, t->cfg.d_out);
     ev->st = bt_score_state_alloc(cfg, m);
     ev->x = gsl_matrix_float_alloc(B, t->cfg.d_in);
@@ -110,10 +111,13 @@ int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const uns
             if (ev->missing[j]) { ev->sb->loss[j] = none; ev->sb->first[j] = ev->sb->second[j] = ev->sb->loo[j] = 0; }
         ev->outage_queries++;
         ev->outage_loss_sum += ev->sb->mix_loss;
-    } else {
-        if (ev->cfg.router_lr > 0) bt_router_learn(rt, ev->x, ev->sb->e);
-        if (ev->distill) bt_distill_step(ev->distill, ev->x, ev->sb->s);
     }
+    /* the gate learns from every batch, through the gate it applied (renormalised over the
+     * answers that came, or with the student in a missing miner's place); a missing miner's
+     * own score is left alone and the router backs off from it */
+    if (ev->cfg.router_lr > 0) bt_router_learn(rt, ev->x, ev->g, ev->sb->e, ev->missing);
+    bt_router_observe(rt, ev->missing);
+    if (!nmissing && ev->distill) bt_distill_step(ev->distill, ev->x, ev->sb->s);
     bt_score_update(ev->st, ev->sb, rt->sel);
     ev->queries++;
     ev->mix_loss_sum += ev->sb->mix_loss;

@@ -4,11 +4,15 @@
  * its scoring rule's moving averages and, optionally, trains its distilled student on the
  * joined output. Its weight row over the miners comes from the scoring state.
  *
- * Outages: a chosen miner that is offline sends no answer. Without a stand-in its gate is set
- * to 0 and the others' renormalised (no answer at all: uniform logits); with distill and
- * stand_in the distilled student's answer takes its place with its gate. Either way the
- * offline miner is measured as having answered nothing (importance 0, the loss of uniform
- * logits), the gate does not learn and the student does not train on that batch. */
+ * Missing answers (offline miners, answers the network drops): a chosen miner that sends no
+ * answer is replaced, with its gate, by the distilled student when there is one and stand_in
+ * is set; otherwise its gate is set to 0 and the others' renormalised (no answer at all:
+ * uniform logits). Either way the missing miner is measured as having answered nothing
+ * (importance 0, the loss of uniform logits); the gate learns from the batch through the gate
+ * it applied, leaving the missing miner's score alone; the router backs off from the missing
+ * miner (router.h: left out of the next 1, 2, 4, ... queries, at most one epoch's, until it
+ * answers a probe); the
+ * student does not train on that batch (it learns from real answers only). */
 #ifndef BT_EVAL_H
 #define BT_EVAL_H
 

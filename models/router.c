@@ -5,15 +5,17 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort_vector_float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double lr, double explore)
+bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double lr, double explore,
+                           size_t backoff_max)
 {
-    if (!m || !d_in || !k || k > m || !batch) return NULL;
+    if (!m || !d_in || !k || k > m || !batch || !backoff_max) return NULL;
     bt_router *rt = calloc(1, sizeof *rt);
     if (!rt) return NULL;
-    rt->m = m; rt->d_in = d_in; rt->k = k; rt->batch = batch;
+    rt->m = m; rt->d_in = d_in; rt->k = k; rt->batch = batch; rt->backoff_max = backoff_max;
     rt->lr = lr; rt->explore = explore;
     rt->v = gsl_matrix_float_calloc(m, d_in);
     rt->c = gsl_vector_float_calloc(m);
@@ -28,8 +30,10 @@ bt_router *bt_router_alloc(size_t m, size_t d_in, size_t k, size_t batch, double
     rt->dc = gsl_vector_float_alloc(k);
     rt->ones = gsl_vector_float_alloc(batch);
     rt->chosen = calloc(m, sizeof *rt->chosen);
+    rt->misses = calloc(m, sizeof *rt->misses);
+    rt->skip_until = calloc(m, sizeof *rt->skip_until);
     if (!rt->v || !rt->c || !rt->xbar || !rt->mean || !rt->sel || !rt->vsel || !rt->a || !rt->g || !rt->da ||
-        !rt->dv || !rt->dc || !rt->ones || !rt->chosen) {
+        !rt->dv || !rt->dc || !rt->ones || !rt->chosen || !rt->misses || !rt->skip_until) {
         bt_router_free(rt);
         return NULL;
     }
@@ -48,6 +52,8 @@ void bt_router_free(bt_router *rt)
         if (vecs[q]) gsl_vector_float_free(vecs[q]);
     free(rt->sel);
     free(rt->chosen);
+    free(rt->misses);
+    free(rt->skip_until);
     free(rt);
 }
 
@@ -76,6 +82,9 @@ void bt_router_route(bt_router *rt, const gsl_matrix_float *x, gsl_rng *r)
     gsl_blas_sgemv(CblasNoTrans, 1.0f, rt->v, rt->xbar, 1.0f, rt->mean);
     if (rt->explore > 0 && r && rt->k < rt->m)
         for (size_t j = 0; j < rt->m; j++) rt->mean->data[j] += (float)gsl_ran_gaussian_ziggurat(r, rt->explore);
+    rt->routes++;
+    for (size_t j = 0; j < rt->m; j++)
+        if (rt->routes <= rt->skip_until[j]) rt->mean->data[j] = -INFINITY;
     choose(rt);
     for (size_t j = 0; j < rt->k; j++) rt->chosen[rt->sel[j]]++;
     /* the chosen miners' scores per example, A = 1 c_sel^T + X V_sel^T, and g_b = softmax(a_b) */
@@ -89,12 +98,13 @@ void bt_router_route(bt_router *rt, const gsl_matrix_float *x, gsl_rng *r)
     bt_prob_softmax_rows(rt->a, rt->g);
 }
 
-void bt_router_gradient(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *e)
+void bt_router_gradient(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *g,
+                        const gsl_matrix_float *e)
 {
     float inv_b = 1.0f / (float)rt->batch;
     /* dA_bj = g_bj (e_jb - sum_i g_bi e_ib) / B */
     for (size_t b = 0; b < rt->batch; b++) {
-        gsl_vector_float_const_view gb = gsl_matrix_float_const_row(rt->g, b);
+        gsl_vector_float_const_view gb = gsl_matrix_float_const_row(g, b);
         gsl_vector_float_const_view eb = gsl_matrix_float_const_column(e, b);
         double mean_e;
         gsl_blas_dsdot(&gb.vector, &eb.vector, &mean_e);
@@ -106,13 +116,29 @@ void bt_router_gradient(bt_router *rt, const gsl_matrix_float *x, const gsl_matr
     gsl_blas_sgemv(CblasTrans, 1.0f, rt->da, rt->ones, 0.0f, rt->dc);
 }
 
-void bt_router_learn(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *e)
+void bt_router_learn(bt_router *rt, const gsl_matrix_float *x, const gsl_matrix_float *g,
+                     const gsl_matrix_float *e, const unsigned char *skip)
 {
-    bt_router_gradient(rt, x, e);
+    bt_router_gradient(rt, x, g, e);
     for (size_t j = 0; j < rt->k; j++) {
+        if (skip && skip[j]) continue;
         gsl_vector_float_view vj = gsl_matrix_float_row(rt->v, rt->sel[j]);
         gsl_vector_float_view dvj = gsl_matrix_float_row(rt->dv, j);
         gsl_blas_saxpy((float)-rt->lr, &dvj.vector, &vj.vector);
         rt->c->data[rt->sel[j]] -= (float)(rt->lr * rt->dc->data[j]);
+    }
+}
+
+void bt_router_observe(bt_router *rt, const unsigned char *missing)
+{
+    for (size_t j = 0; j < rt->k; j++) {
+        size_t i = rt->sel[j];
+        if (!missing[j]) {
+            rt->misses[i] = 0;
+            continue;
+        }
+        if (rt->misses[i] < 31) rt->misses[i]++;
+        uint64_t out = (uint64_t)1 << (rt->misses[i] - 1);
+        rt->skip_until[i] = rt->routes + (out < rt->backoff_max ? out : rt->backoff_max);
     }
 }

@@ -142,7 +142,7 @@ Test(models, router_gradient_matches_finite_differences)
 {
     gsl_rng *r = bt_task_rng(4, 5, 6);
     size_t m = 4, d_in = 3, B = 5, d_out = 6;
-    bt_router *rt = bt_router_alloc(m, d_in, m, B, 0.1, 0.0);
+    bt_router *rt = bt_router_alloc(m, d_in, m, B, 0.1, 0.0, 1);
     bt_score_batch *sb = bt_score_batch_alloc(m, B, d_out);
     gsl_matrix_float *x = gsl_matrix_float_alloc(B, d_in), *p = gsl_matrix_float_alloc(B, d_out),
                      *g = gsl_matrix_float_alloc(B, m);
@@ -151,7 +151,7 @@ Test(models, router_gradient_matches_finite_differences)
     for (size_t q = 0; q < m * d_in; q++) rt->v->data[q] = (float)gsl_ran_gaussian(r, 0.5);
     for (size_t q = 0; q < m; q++) rt->c->data[q] = (float)gsl_ran_gaussian(r, 0.5);
     gate_loss(rt, sb, x, p);
-    bt_router_gradient(rt, x, sb->e);
+    bt_router_gradient(rt, x, rt->g, sb->e);
     float *params[2] = {rt->v->data, rt->c->data};
     size_t counts[2] = {m * d_in, m};
     double worst = 0;
@@ -174,6 +174,53 @@ Test(models, router_gradient_matches_finite_differences)
     bt_score_batch_free(sb);
     bt_router_free(rt);
     gsl_rng_free(r);
+}
+
+/* The backoff of router.h: miner 0, the gate's favourite, is offline; after each miss it is left
+ * out of the next 1, 2, 4, ... routes (miner 1 stands in), at most backoff_max (20 here); back
+ * online, it answers the next probe, is chosen every time, and a new miss counts as the first. */
+Test(models, the_router_backs_off_from_a_miner_that_does_not_answer)
+{
+    bt_router *rt = bt_router_alloc(3, 2, 1, 4, 0.0, 0.0, 20);
+    gsl_matrix_float *x = gsl_matrix_float_calloc(4, 2);
+    rt->c->data[0] = 1.0f;
+    rt->c->data[1] = 0.5f;
+    const long expect[] = {1, 2, 4, 8, 16, 20, 20};
+    const size_t nexp = sizeof expect / sizeof expect[0];
+    long gap = -1;   /* routes since miner 0's last probe */
+    size_t probes = 0;
+    int online = 0;
+    for (long route = 0; route < 400 && probes <= nexp + 3; route++) {
+        bt_router_route(rt, x, NULL);
+        size_t j = rt->sel[0];
+        cr_assert(j == 0 || j == 1, "route %ld: chose miner %zu", route, j);
+        if (j == 0) {
+            if (probes >= 1 && probes <= nexp)
+                cr_expect_eq(gap, expect[probes - 1], "after %zu misses in a row: out %ld routes, expected %ld", probes, gap,
+                             expect[probes - 1]);
+            if (probes > nexp) cr_expect_eq(gap, 0, "back online: chosen every route");
+            if (probes == nexp) online = 1;
+            probes++;
+            gap = 0;
+        } else {
+            gap++;
+        }
+        unsigned char missing = j == 0 && !online;
+        bt_router_observe(rt, &missing);
+    }
+    cr_assert_eq(probes, nexp + 4);
+    /* a miss after answers: out one route only */
+    unsigned char miss = 1, answer = 0;
+    bt_router_route(rt, x, NULL);
+    cr_assert_eq(rt->sel[0], 0);
+    bt_router_observe(rt, &miss);
+    bt_router_route(rt, x, NULL);
+    cr_expect_eq(rt->sel[0], 1, "left out after a miss");
+    bt_router_observe(rt, &answer);
+    bt_router_route(rt, x, NULL);
+    cr_expect_eq(rt->sel[0], 0, "one route out after a first miss");
+    gsl_matrix_float_free(x);
+    bt_router_free(rt);
 }
 
 Test(models, importance_first_order_is_the_gate_derivative_and_second_order_tracks_leave_one_out)
