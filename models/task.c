@@ -1,5 +1,6 @@
 /* The teacher task (task.h) and the seeding of every random stream of the models. */
 #include "task.h"
+#include "normals.h"
 #include "prob.h"
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
@@ -65,8 +66,10 @@ void bt_task_free(bt_task *t)
 void bt_task_inputs(const bt_task *t, gsl_rng *r, gsl_matrix_float *x)
 {
     (void)t;
+    uint64_t key = (uint64_t)gsl_rng_get(r) << 32;   /* mt19937: 32 bits a draw */
+    key ^= (uint64_t)gsl_rng_get(r);
     for (size_t b = 0; b < x->size1; b++)
-        for (size_t k = 0; k < x->size2; k++) x->data[b * x->tda + k] = (float)gsl_ran_gaussian_ziggurat(r, 1.0);
+        bt_normals_fill(x->data + b * x->tda, x->size2, key, (uint64_t)b * x->size2);
 }
 
 void bt_task_targets(const bt_task *t, const gsl_matrix_float *x, bt_model_work *w, gsl_matrix_float *p)

@@ -24,7 +24,8 @@ typedef struct {
 bt_task *bt_task_alloc(const bt_task_config *cfg);
 void bt_task_free(bt_task *t);
 
-/* Fills x (rows x d_in) with inputs drawn from r. */
+/* Fills x (rows x d_in) with N(0, 1) inputs: a key drawn from r (two 32-bit draws) expanded by
+ * bt_normals_fill (normals.h), so that a batch costs r two draws. */
 void bt_task_inputs(const bt_task *t, gsl_rng *r, gsl_matrix_float *x);
 
 /* p = softmax(teacher(x)); w is teacher scratch (bt_task_work) of x's row count. */

@@ -1,16 +1,18 @@
 /* models/: gradients against finite differences (the network, the gate), SGD lowering a
  * student's loss, width buying quality, the Fisher importance against the exact
- * leave-one-out change and ranking a useless miner last, the scoring rules' weights, the
- * router concentrating on the best miners, the distilled student learning, copies, rank
- * correlations and determinism. */
+ * leave-one-out change, the router's backoff from a miner that does not answer, and the batch
+ * normals of the inputs. */
 #include "models.h"
 #include "align.h"
 #include "prob.h"
 #include "router.h"
 #include "score.h"
+#include "normals.h"
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bt_task *small_task(uint64_t seed)
@@ -74,6 +76,43 @@ Test(models, model_gradient_matches_finite_differences)
     gsl_matrix_float_free(x); gsl_matrix_float_free(p);
     bt_model_free(m); bt_model_free(g);
     gsl_rng_free(r);
+}
+
+/* The batch normals: each sample is the normal quantile of the probability its bits encode
+ * (checked against GSL's on a grid of bit patterns covering the centre and both tails); a
+ * batch has the moments and tail mass of N(0, 1); it is a function of the key and the counter
+ * only (a batch filled in two parts is the same batch). */
+Test(models, batch_normals_are_standard_normal)
+{
+    double worst = 0;
+    for (uint64_t u = 0; u < 0x100000000ULL; u += 65521) {
+        float p = ((float)(int32_t)(u & 0x7fffffffU) + 0.5f) * 0x1p-32f;
+        double want = gsl_cdf_ugaussian_Pinv((double)p) * (u >> 31 ? -1 : 1), err = fabs(bt_normals_from_bits((uint32_t)u) - want);
+        if (err > worst) worst = err;
+    }
+    cr_log_info("batch normals: worst quantile error %.2e", worst);
+    cr_expect(worst < 2e-6, "quantile error %g", worst);
+    size_t n = 1 << 20;
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    cr_assert(x && y);
+    bt_normals_fill(x, n, 77, 0);
+    double s1 = 0, s2 = 0, s4 = 0, tail = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        s1 += v; s2 += v * v; s4 += v * v * v * v;
+        tail += fabs(v) > 1.959964;
+    }
+    s1 /= (double)n; s2 /= (double)n; s4 /= (double)n; tail /= (double)n;
+    cr_log_info("batch normals: mean %.5f, variance %.5f, fourth moment %.4f, P(|x| > 1.96) %.5f", s1, s2, s4, tail);
+    /* about 5 standard errors: sd 0.001, 0.0014, 0.01, 0.0002 */
+    cr_expect(fabs(s1) < 0.005 && fabs(s2 - 1) < 0.007 && fabs(s4 - 3) < 0.05 && fabs(tail - 0.05) < 0.001);
+    bt_normals_fill(y, 1000, 77, 0);
+    bt_normals_fill(y + 1000, n - 1000, 77, 1000);
+    cr_expect(memcmp(x, y, n * sizeof *x) == 0, "filled in two parts, the same samples");
+    bt_normals_fill(y, n, 78, 0);
+    cr_expect(memcmp(x, y, 64 * sizeof *x) != 0, "another key, other samples");
+    free(x);
+    free(y);
 }
 
 /* a student of width `width` trained `steps` SGD steps; returns its held-out loss */
