@@ -58,8 +58,8 @@ printf '\n%s\n' "kernel: PHOLD, 1024 objects, one core (btsim bench-kernel)"
 tn=$(t "$BTSIM" run "$(dirname "$0")/../scenarios/bench/network_4096.json" -o "$TMPD/net.h5" --threads 1 --quiet)
 awk -v t="$tn" 'BEGIN { printf "%-40s %10.2f s %8.1f epochs/s\n", "network run: 4096 peers x 1000 epochs", t, 1000/t }'
 
-# Synthetic tensor models (issue 5, docs/models.md): a miner's forward pass against the bare GEMMs
-# of the same CBLAS on the same shapes (target fwd/gemm >= 0.5), and one models epoch of 4096
+# Synthetic tensor models (issue 5, docs/models.md): a miner's float32 forward pass against the bare sgemms
+# of the same CBLAS on the same shapes (target fwd/sgemm >= 0.5), and one models epoch of 4096
 # miners and 64 validators with top-16 routing (btsim bench-models).
 printf '\n%s\n' "models (btsim bench-models, one core)"
 OPENBLAS_NUM_THREADS=1 "$BTSIM" bench-models

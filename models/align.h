@@ -1,6 +1,8 @@
 /* Alignment between two rankings of the same miners, e.g. true quality and incentive:
- * Spearman's rank correlation (gsl_stats_spearman, ties averaged) and Kendall's tau-b (ties
- * corrected). Both are NaN when either vector is constant or n < 2. */
+ * Spearman's rank correlation (ties averaged) and Kendall's tau-b (ties corrected), both in
+ * O(n log n) (merge sorts; Kendall by Knight's count of the swaps that sort one ranking in
+ * the order of the other), so that measuring thousands of miners every epoch stays cheap. Both
+ * are NaN when either vector is constant or holds a NaN, or n < 2. */
 #ifndef BT_ALIGN_H
 #define BT_ALIGN_H
 
@@ -9,7 +11,6 @@
 /* work: 2n doubles. */
 double bt_align_spearman(const double *x, const double *y, size_t n, double *work);
 
-/* O(n^2) pairs: meant for up to a few thousand miners. */
 double bt_align_kendall(const double *x, const double *y, size_t n);
 
 #endif

@@ -1,6 +1,5 @@
 /* The validator's distilled student (distill.h). */
 #include "distill.h"
-#include "prob.h"
 #include <stdlib.h>
 
 bt_distill *bt_distill_alloc(const bt_task *t, size_t width, double lr, long steps, gsl_rng *r)
@@ -32,19 +31,16 @@ void bt_distill_free(bt_distill *d)
     free(d);
 }
 
-double bt_distill_step(bt_distill *d, const gsl_matrix *x, const gsl_matrix *q)
+void bt_distill_step(bt_distill *d, const gsl_matrix_float *x, const gsl_matrix_float *q)
 {
-    double first = 0;
     for (long s = 0; s < d->steps; s++) {
-        double l = bt_model_sgd_step(d->student, x, q, d->lr, d->work, d->grad);
-        if (s == 0) first = l;
+        bt_model_sgd_step(d->student, x, q, d->lr, d->work, d->grad);
         d->taken++;
     }
-    return first;
 }
 
 double bt_distill_loss(bt_distill *d, const bt_task *t)
 {
     bt_model_forward(d->student, t->holdout_x, d->hwork);
-    return bt_prob_kl_rows(t->holdout_p, d->hwork->z);
+    return bt_task_holdout_loss(t, d->hwork->z);
 }

@@ -5,7 +5,7 @@
 #ifndef BT_DISTILL_H
 #define BT_DISTILL_H
 
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_rng.h>
 #include "model.h"
 #include "task.h"
@@ -23,8 +23,8 @@ typedef struct {
 bt_distill *bt_distill_alloc(const bt_task *t, size_t width, double lr, long steps, gsl_rng *r);
 void bt_distill_free(bt_distill *d);
 
-/* `steps` SGD steps on (x, q), q the network's probabilities on x; returns the KL before. */
-double bt_distill_step(bt_distill *d, const gsl_matrix *x, const gsl_matrix *q);
+/* `steps` SGD steps on (x, q), q the network's probabilities on x. */
+void bt_distill_step(bt_distill *d, const gsl_matrix_float *x, const gsl_matrix_float *q);
 
 /* The student's loss against the teacher on the task's held-out batch. */
 double bt_distill_loss(bt_distill *d, const bt_task *t);

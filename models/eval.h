@@ -4,17 +4,21 @@
  * its scoring rule's moving averages and, optionally, trains its distilled student on the
  * joined output. Its weight row over the miners comes from the scoring state.
  *
- * Outages: a chosen miner that is offline sends no answer. Without a stand-in its gate is set
- * to 0 and the others' renormalised (no answer at all: uniform logits); with distill and
- * stand_in the distilled student's answer takes its place with its gate. Either way the
- * offline miner is measured as having answered nothing (importance 0, the loss of uniform
- * logits), the gate does not learn and the student does not train on that batch. */
+ * Missing answers (offline miners, answers the network drops): a chosen miner that sends no
+ * answer is replaced, with its gate, by the distilled student when there is one and stand_in
+ * is set; otherwise its gate is set to 0 and the others' renormalised (no answer at all:
+ * uniform logits). Either way the missing miner is measured as having answered nothing
+ * (importance 0, the loss of uniform logits); the gate learns from the batch through the gate
+ * it applied, leaving the missing miner's score alone; the router backs off from the missing
+ * miner (router.h: left out of the next 1, 2, 4, ... queries, at most one epoch's, until it
+ * answers a probe); the
+ * student does not train on that batch (it learns from real answers only). */
 #ifndef BT_EVAL_H
 #define BT_EVAL_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_rng.h>
 #include "models_config.h"
 #include "task.h"
@@ -31,8 +35,8 @@ typedef struct {
     bt_score_batch *sb;
     bt_score_state *st;
     bt_distill *distill;       /* NULL unless cfg.distill */
-    gsl_matrix *x, *p;         /* the batch and the teacher's probabilities */
-    gsl_matrix *g;             /* batch x k: the gate applied (the router's, less missing answers) */
+    gsl_matrix_float *x, *p;   /* the batch and the teacher's probabilities */
+    gsl_matrix_float *g;       /* batch x k: the gate applied (the router's, less missing answers) */
     unsigned char *missing;    /* k: the chosen miner j sent no answer */
     bt_model_work *twork;
     /* this epoch so far (bt_eval_epoch_reset clears them) */

@@ -16,13 +16,13 @@ static int alloc_training(bt_miner *m, const bt_task *t)
 {
     size_t b = train_batch(m, t), d_out = t->cfg.d_out;
     m->grad = bt_model_alloc(t->cfg.d_in, m->cfg.width, d_out);
-    m->x = gsl_matrix_alloc(b, t->cfg.d_in);
-    m->p = gsl_matrix_alloc(b, d_out);
+    m->x = gsl_matrix_float_alloc(b, t->cfg.d_in);
+    m->p = gsl_matrix_float_alloc(b, d_out);
     if (!m->grad || !m->x || !m->p) return -1;
     if (m->cfg.type == BT_MINER_STUDENT)
         return (m->teacher_work = bt_task_work(t, b)) ? 0 : -1;
-    m->z = gsl_matrix_alloc(b, d_out);
-    m->mix = gsl_matrix_alloc(b, d_out);
+    m->z = gsl_matrix_float_alloc(b, d_out);
+    m->mix = gsl_matrix_float_alloc(b, d_out);
     return m->z && m->mix ? 0 : -1;
 }
 
@@ -60,10 +60,12 @@ void bt_miner_free(bt_miner *m)
     for (int q = 0; q < BT_MINER_WORKS; q++) bt_model_work_free(m->works[q]);
     bt_model_work_free(m->teacher_work);
     bt_model_free(m->grad);
-    if (m->x) gsl_matrix_free(m->x);
-    if (m->p) gsl_matrix_free(m->p);
-    if (m->z) gsl_matrix_free(m->z);
-    if (m->mix) gsl_matrix_free(m->mix);
+    if (m->x) gsl_matrix_float_free(m->x);
+    if (m->p) gsl_matrix_float_free(m->p);
+    if (m->z) gsl_matrix_float_free(m->z);
+    if (m->mix) gsl_matrix_float_free(m->mix);
+    free(m->key);
+    free(m->src);
     free(m);
 }
 
@@ -89,19 +91,19 @@ static const bt_model *serving_model(bt_miner *const *all, size_t i)
     return m->ring[(size_t)back % m->nring];
 }
 
-static void add_noise(gsl_matrix *z, double sd, gsl_rng *r)
+static void add_noise(gsl_matrix_float *z, double sd, gsl_rng *r)
 {
     for (size_t b = 0; b < z->size1; b++)
-        for (size_t k = 0; k < z->size2; k++) z->data[b * z->tda + k] += gsl_ran_gaussian_ziggurat(r, sd);
+        for (size_t k = 0; k < z->size2; k++) z->data[b * z->tda + k] += (float)gsl_ran_gaussian_ziggurat(r, sd);
 }
 
-int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix *x, gsl_matrix *z, gsl_rng *rng)
+int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix_float *x, gsl_matrix_float *z, gsl_rng *rng)
 {
     bt_miner *m = all[i];
     gsl_rng *r = rng ? rng : m->rng;
     m->answers++;
     if (m->cfg.type == BT_MINER_RANDOM) {
-        gsl_matrix_set_zero(z);
+        gsl_matrix_float_set_zero(z);
         add_noise(z, m->cfg.noise > 0 ? m->cfg.noise : 1.0, r);
         return 0;
     }
@@ -109,7 +111,7 @@ int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix *x, gsl_mat
     bt_model_work *w = work_for(m, model, x->size1);
     if (!w) return -1;
     bt_model_forward(model, x, w);
-    gsl_matrix_memcpy(z, w->z);
+    gsl_matrix_float_memcpy(z, w->z);
     if (m->cfg.noise > 0) add_noise(z, m->cfg.noise, r);
     return 0;
 }
@@ -121,11 +123,16 @@ static int distill_targets(bt_miner *const *all, size_t n, size_t i, const doubl
 {
     bt_miner *m = all[i];
     size_t k = m->cfg.sources < n - 1 ? m->cfg.sources : n - 1;
-    double *key = malloc(n * sizeof *key);
-    size_t *src = malloc(n * sizeof *src);
-    int rc = -1;
-    if (!key || !src) goto out;
-    double total = 0;
+    if (m->nkey != n) {   /* the miner count is fixed in a run: allocated once */
+        free(m->key);
+        free(m->src);
+        m->key = malloc(n * sizeof *m->key);
+        m->src = malloc(n * sizeof *m->src);
+        m->nkey = m->key && m->src ? n : 0;
+        if (!m->nkey) return -1;
+    }
+    double *key = m->key, total = 0;
+    size_t *src = m->src;
     for (size_t j = 0; j < n; j++) {
         key[j] = j == i ? -1.0 : (mixw ? mixw[j] : 0.0);
         if (j != i) total += key[j] > 0 ? key[j] : 0;
@@ -137,21 +144,17 @@ static int distill_targets(bt_miner *const *all, size_t n, size_t i, const doubl
     gsl_sort_largest_index(src, k, key, 1, n);
     double sum = 0;
     for (size_t q = 0; q < k; q++) sum += key[src[q]] > 0 ? key[src[q]] : 0;
-    gsl_matrix_set_zero(m->mix);
-    gsl_vector_view mixv = gsl_vector_view_array(m->mix->data, m->mix->size1 * m->mix->size2);
-    gsl_vector_view zv = gsl_vector_view_array(m->z->data, m->z->size1 * m->z->size2);
+    gsl_matrix_float_set_zero(m->mix);
+    gsl_vector_float_view mixv = gsl_vector_float_view_array(m->mix->data, m->mix->size1 * m->mix->size2);
+    gsl_vector_float_view zv = gsl_vector_float_view_array(m->z->data, m->z->size1 * m->z->size2);
     for (size_t q = 0; q < k; q++) {
         double a = sum > 0 ? (key[src[q]] > 0 ? key[src[q]] : 0) / sum : 1.0 / (double)k;
         if (a <= 0) continue;
-        if (bt_miner_answer(all, src[q], m->x, m->z, m->rng)) goto out;
-        gsl_blas_daxpy(a, &zv.vector, &mixv.vector);
+        if (bt_miner_answer(all, src[q], m->x, m->z, m->rng)) return -1;
+        gsl_blas_saxpy((float)a, &zv.vector, &mixv.vector);
     }
     bt_prob_softmax_rows(m->mix, m->p);
-    rc = 0;
-out:
-    free(key);
-    free(src);
-    return rc;
+    return 0;
 }
 
 int bt_miner_train(bt_miner *const *all, size_t n, size_t i, const bt_task *t, const double *mixw)

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_rng.h>
 #include "models_config.h"
 #include "model.h"
@@ -29,8 +29,10 @@ typedef struct {
     bt_model_work *works[BT_MINER_WORKS];   /* forward scratch by batch size */
     bt_model_work *teacher_work;            /* training targets (student) */
     bt_model *grad;
-    gsl_matrix *x, *p, *z;    /* training batch, its targets, a source's logits (distilled) */
-    gsl_matrix *mix;          /* distilled: the sources' mixed logits */
+    gsl_matrix_float *x, *p, *z;   /* training batch, its targets, a source's logits (distilled) */
+    gsl_matrix_float *mix;         /* distilled: the sources' mixed logits */
+    double *key;              /* distilled: nkey, the sources' weights (first use) */
+    size_t *src, nkey;        /* distilled: nkey, the sources chosen */
     long steps;               /* SGD steps taken */
     uint64_t answers;         /* batches answered (validators, distillers and measurement) */
 } bt_miner;
@@ -43,7 +45,7 @@ void bt_miner_free(bt_miner *m);
 
 /* Miner i of all[0..n) answers x: z (x rows x d_out) = logits, plus its noise drawn from rng
  * (NULL: the miner's own stream). 0, or -1 on ENOMEM. */
-int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix *x, gsl_matrix *z, gsl_rng *rng);
+int bt_miner_answer(bt_miner *const *all, size_t i, const gsl_matrix_float *x, gsl_matrix_float *z, gsl_rng *rng);
 
 /* One epoch of training for miner i: `compute` SGD steps. mixw (over miner numbers, may be
  * NULL) weights the distiller's sources, normally the last epoch's incentive. 0 or -1. */

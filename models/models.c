@@ -65,7 +65,7 @@ static int build(bt_models *m, const bt_models_config *cfg, uint64_t seed, char 
     m->offline = calloc(m->nminers ? m->nminers : 1, 1);
     m->scratch = calloc(5 * big, sizeof *m->scratch);
     m->measure_rng = bt_task_rng(seed, 0x6d65617375ULL /* "measu" */, 0);
-    m->hz = gsl_matrix_alloc(cfg->task.holdout, cfg->task.d_out);
+    m->hz = gsl_matrix_float_alloc(cfg->task.holdout, cfg->task.d_out);
     if (!m->miners || !m->evals || !m->mixw || !m->offline || !m->scratch || !m->measure_rng || !m->hz || metrics_alloc(&m->met, n))
         return snprintf(err, errlen, "out of memory"), -1;
     for (size_t q = 0; q < m->nminers; q++) {
@@ -111,7 +111,7 @@ void bt_models_free(bt_models *m)
     free(m->miner_peer); free(m->eval_peer); free(m->slot);
     free(m->mixw); free(m->scratch); free(m->offline);
     if (m->measure_rng) gsl_rng_free(m->measure_rng);
-    if (m->hz) gsl_matrix_free(m->hz);
+    if (m->hz) gsl_matrix_float_free(m->hz);
     metrics_free(&m->met);
     bt_task_free(m->task);
     free(m);
@@ -189,7 +189,7 @@ static void measure_miners(bt_models *m)
         if (bt_miner_answer(m->miners, q, t->holdout_x, m->hz, m->measure_rng))
             m->met.true_loss[m->miner_peer[q]] = NAN;
         else
-            m->met.true_loss[m->miner_peer[q]] = bt_prob_kl_rows(t->holdout_p, m->hz);
+            m->met.true_loss[m->miner_peer[q]] = bt_task_holdout_loss(t, m->hz);
     }
 }
 

@@ -44,7 +44,7 @@ typedef struct {
     bt_miner **miners;
     bt_eval **evals;
     gsl_rng *measure_rng;   /* noise of the answers measured on the held-out batch */
-    gsl_matrix *hz;         /* holdout x d_out */
+    gsl_matrix_float *hz;   /* holdout x d_out */
     double *mixw;           /* per miner: the last incentive (distillers' source weights) */
     double *scratch;        /* 5 x npeers */
     bt_models_metrics met;

@@ -1,6 +1,7 @@
 /* Batch evaluation (importance by Taylor/Fisher and leave-one-out, per-miner losses) and the
  * scoring rules' moving averages and weights (score.h). The per-example products of the k
- * answers with the gate, the softmax and the targets are gsl_blas_dgemv on views of sb->z. */
+ * answers with the gate, the softmax and the targets are gsl_blas_sgemv on views of sb->z
+ * (float32); their batch means are summed in double. */
 #include "score.h"
 #include "prob.h"
 #include <gsl/gsl_blas.h>
@@ -14,15 +15,15 @@ bt_score_batch *bt_score_batch_alloc(size_t k, size_t batch, size_t d_out)
     bt_score_batch *sb = calloc(1, sizeof *sb);
     if (!sb) return NULL;
     sb->k = k; sb->batch = batch; sb->d_out = d_out;
-    sb->z = gsl_matrix_alloc(k, batch * d_out);
-    sb->zsq = gsl_matrix_alloc(k, batch * d_out);
-    sb->mix = gsl_matrix_alloc(batch, d_out);
-    sb->s = gsl_matrix_alloc(batch, d_out);
-    sb->sp = gsl_matrix_alloc(batch, d_out);
-    sb->e = gsl_matrix_alloc(k, batch);
-    sb->sz = gsl_matrix_alloc(k, batch);
-    sb->sq = gsl_matrix_alloc(k, batch);
-    sb->tmp = gsl_vector_alloc(d_out);
+    sb->z = gsl_matrix_float_alloc(k, batch * d_out);
+    sb->zsq = gsl_matrix_float_alloc(k, batch * d_out);
+    sb->mix = gsl_matrix_float_alloc(batch, d_out);
+    sb->s = gsl_matrix_float_alloc(batch, d_out);
+    sb->sp = gsl_matrix_float_alloc(batch, d_out);
+    sb->e = gsl_matrix_float_alloc(k, batch);
+    sb->sz = gsl_matrix_float_alloc(k, batch);
+    sb->sq = gsl_matrix_float_alloc(k, batch);
+    sb->tmp = gsl_vector_float_alloc(d_out);
     sb->loss = calloc(k, sizeof(double));
     sb->first = calloc(k, sizeof(double));
     sb->second = calloc(k, sizeof(double));
@@ -38,79 +39,81 @@ bt_score_batch *bt_score_batch_alloc(size_t k, size_t batch, size_t d_out)
 void bt_score_batch_free(bt_score_batch *sb)
 {
     if (!sb) return;
-    gsl_matrix *mats[] = {sb->z, sb->zsq, sb->mix, sb->s, sb->sp, sb->e, sb->sz, sb->sq};
+    gsl_matrix_float *mats[] = {sb->z, sb->zsq, sb->mix, sb->s, sb->sp, sb->e, sb->sz, sb->sq};
     for (size_t q = 0; q < sizeof mats / sizeof mats[0]; q++)
-        if (mats[q]) gsl_matrix_free(mats[q]);
-    if (sb->tmp) gsl_vector_free(sb->tmp);
+        if (mats[q]) gsl_matrix_float_free(mats[q]);
+    if (sb->tmp) gsl_vector_float_free(sb->tmp);
     free(sb->loss); free(sb->first); free(sb->second); free(sb->loo);
     free(sb);
 }
 
-gsl_matrix_view bt_score_answer_view(bt_score_batch *sb, size_t j)
+gsl_matrix_float_view bt_score_answer_view(bt_score_batch *sb, size_t j)
 {
-    return gsl_matrix_view_array(sb->z->data + j * sb->z->tda, sb->batch, sb->d_out);
+    return gsl_matrix_float_view_array(sb->z->data + j * sb->z->tda, sb->batch, sb->d_out);
 }
 
-static void own_losses(bt_score_batch *sb, const gsl_matrix *p)
+static void own_losses(bt_score_batch *sb, const gsl_matrix_float *p)
 {
     for (size_t j = 0; j < sb->k; j++) {
-        gsl_matrix_view zj = bt_score_answer_view(sb, j);
-        sb->loss[j] = bt_prob_kl_rows(p, &zj.matrix);
+        gsl_matrix_float_view zj = bt_score_answer_view(sb, j);
+        sb->loss[j] = bt_prob_kl_rows_given(p, sb->plogp, &zj.matrix);
     }
 }
 
-/* exact: mean_b [l(m_b - g_bj z_jb) - l(m_b)] */
-static void leave_one_out(bt_score_batch *sb, const gsl_matrix *p, const gsl_matrix *g)
+/* exact: mean_b [l(m_b - g_bj z_jb) - l(m_b)], where the targets' own term cancels */
+static void leave_one_out(bt_score_batch *sb, const gsl_matrix_float *p, const gsl_matrix_float *g)
 {
     for (size_t j = 0; j < sb->k; j++) {
         double d = 0;
         for (size_t b = 0; b < sb->batch; b++) {
-            gsl_vector_const_view mb = gsl_matrix_const_row(sb->mix, b);
-            gsl_vector_const_view zjb = gsl_vector_const_view_array(sb->z->data + j * sb->z->tda + b * sb->d_out, sb->d_out);
-            gsl_vector_memcpy(sb->tmp, &mb.vector);
-            gsl_blas_daxpy(-gsl_matrix_get(g, b, j), &zjb.vector, sb->tmp);
-            const double *pb = p->data + b * p->tda;
-            d += bt_prob_kl_row(pb, sb->tmp->data, sb->d_out) - bt_prob_kl_row(pb, mb.vector.data, sb->d_out);
+            gsl_vector_float_const_view mb = gsl_matrix_float_const_row(sb->mix, b);
+            gsl_vector_float_const_view zjb =
+                gsl_vector_float_const_view_array(sb->z->data + j * sb->z->tda + b * sb->d_out, sb->d_out);
+            gsl_vector_float_memcpy(sb->tmp, &mb.vector);
+            gsl_blas_saxpy(-gsl_matrix_float_get(g, b, j), &zjb.vector, sb->tmp);
+            const float *pb = p->data + b * p->tda;
+            d += bt_prob_xent_row(pb, sb->tmp->data, sb->d_out) - bt_prob_xent_row(pb, mb.vector.data, sb->d_out);
         }
         sb->loo[j] = d / (double)sb->batch;
     }
 }
 
-void bt_score_evaluate(bt_score_batch *sb, const gsl_matrix *p, const gsl_matrix *g, int loo)
+void bt_score_evaluate(bt_score_batch *sb, const gsl_matrix_float *p, const gsl_matrix_float *g, int loo)
 {
     size_t k = sb->k, B = sb->batch, d = sb->d_out;
+    sb->plogp = bt_prob_plogp_rows(p);
     own_losses(sb, p);
-    gsl_matrix_memcpy(sb->zsq, sb->z);
-    gsl_matrix_mul_elements(sb->zsq, sb->z);
+    gsl_matrix_float_memcpy(sb->zsq, sb->z);
+    gsl_matrix_float_mul_elements(sb->zsq, sb->z);
     /* joined logits m_b = Z_b^T g_b */
     for (size_t b = 0; b < B; b++) {
         /* the k x d_out block of example b: row j = z_jb */
-        gsl_matrix_const_view zb = gsl_matrix_const_submatrix(sb->z, 0, b * d, k, d);
-        gsl_vector_const_view gb = gsl_matrix_const_row(g, b);
-        gsl_vector_view mb = gsl_matrix_row(sb->mix, b);
-        gsl_blas_dgemv(CblasTrans, 1.0, &zb.matrix, &gb.vector, 0.0, &mb.vector);
+        gsl_matrix_float_const_view zb = gsl_matrix_float_const_submatrix(sb->z, 0, b * d, k, d);
+        gsl_vector_float_const_view gb = gsl_matrix_float_const_row(g, b);
+        gsl_vector_float_view mb = gsl_matrix_float_row(sb->mix, b);
+        gsl_blas_sgemv(CblasTrans, 1.0f, &zb.matrix, &gb.vector, 0.0f, &mb.vector);
     }
-    sb->mix_loss = bt_prob_kl_rows(p, sb->mix);
+    sb->mix_loss = bt_prob_kl_rows_given(p, sb->plogp, sb->mix);
     bt_prob_softmax_rows(sb->mix, sb->s);
-    gsl_matrix_memcpy(sb->sp, sb->s);
-    gsl_matrix_sub(sb->sp, p);
+    gsl_matrix_float_memcpy(sb->sp, sb->s);
+    gsl_matrix_float_sub(sb->sp, p);
     /* e_jb = Z_b (s_b - P_b); s_b.z_jb and s_b.z_jb^2 for the Fisher term */
     for (size_t b = 0; b < B; b++) {
-        gsl_matrix_const_view zb = gsl_matrix_const_submatrix(sb->z, 0, b * d, k, d),
-                              qb = gsl_matrix_const_submatrix(sb->zsq, 0, b * d, k, d);
-        gsl_vector_const_view spb = gsl_matrix_const_row(sb->sp, b), sbv = gsl_matrix_const_row(sb->s, b);
-        gsl_vector_view eb = gsl_matrix_column(sb->e, b), szb = gsl_matrix_column(sb->sz, b),
-                        sqb = gsl_matrix_column(sb->sq, b);
-        gsl_blas_dgemv(CblasNoTrans, 1.0, &zb.matrix, &spb.vector, 0.0, &eb.vector);
-        gsl_blas_dgemv(CblasNoTrans, 1.0, &zb.matrix, &sbv.vector, 0.0, &szb.vector);
-        gsl_blas_dgemv(CblasNoTrans, 1.0, &qb.matrix, &sbv.vector, 0.0, &sqb.vector);
+        gsl_matrix_float_const_view zb = gsl_matrix_float_const_submatrix(sb->z, 0, b * d, k, d),
+                                    qb = gsl_matrix_float_const_submatrix(sb->zsq, 0, b * d, k, d);
+        gsl_vector_float_const_view spb = gsl_matrix_float_const_row(sb->sp, b), sbv = gsl_matrix_float_const_row(sb->s, b);
+        gsl_vector_float_view eb = gsl_matrix_float_column(sb->e, b), szb = gsl_matrix_float_column(sb->sz, b),
+                              sqb = gsl_matrix_float_column(sb->sq, b);
+        gsl_blas_sgemv(CblasNoTrans, 1.0f, &zb.matrix, &spb.vector, 0.0f, &eb.vector);
+        gsl_blas_sgemv(CblasNoTrans, 1.0f, &zb.matrix, &sbv.vector, 0.0f, &szb.vector);
+        gsl_blas_sgemv(CblasNoTrans, 1.0f, &qb.matrix, &sbv.vector, 0.0f, &sqb.vector);
     }
     for (size_t j = 0; j < k; j++) {
         double f1 = 0, f2 = 0;
         for (size_t b = 0; b < B; b++) {
-            double gj = gsl_matrix_get(g, b, j), sz = gsl_matrix_get(sb->sz, j, b);
-            double var = gsl_matrix_get(sb->sq, j, b) - sz * sz;
-            f1 -= gj * gsl_matrix_get(sb->e, j, b);
+            double gj = gsl_matrix_float_get(g, b, j), sz = gsl_matrix_float_get(sb->sz, j, b);
+            double var = gsl_matrix_float_get(sb->sq, j, b) - sz * sz;
+            f1 -= gj * gsl_matrix_float_get(sb->e, j, b);
             f2 += 0.5 * gj * gj * (var > 0 ? var : 0);
         }
         sb->first[j] = f1 / (double)B;

@@ -26,19 +26,23 @@
 #define BT_SCORE_H
 
 #include <stddef.h>
-#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
+#include <gsl/gsl_vector_float.h>
 #include "models_config.h"
 
+/* The tensors are float32 like the answers; every statistic that becomes a score (losses,
+ * importance terms, their batch means) is summed in double. */
 typedef struct {
     size_t k, batch, d_out;
-    gsl_matrix *z;         /* k x (batch*d_out): row j = miner j's logits, example-major */
-    gsl_matrix *zsq;       /* z squared, element-wise */
-    gsl_matrix *mix;       /* batch x d_out: joined logits m */
-    gsl_matrix *s;         /* batch x d_out: softmax(m) */
-    gsl_matrix *sp;        /* batch x d_out: s - P */
-    gsl_matrix *e;         /* k x batch: dl_b/dg_bj */
-    gsl_matrix *sz, *sq;   /* k x batch: s_b.z_jb and s_b.z_jb^2 */
-    gsl_vector *tmp;       /* d_out */
+    gsl_matrix_float *z;         /* k x (batch*d_out): row j = miner j's logits, example-major */
+    gsl_matrix_float *zsq;       /* z squared, element-wise */
+    gsl_matrix_float *mix;       /* batch x d_out: joined logits m */
+    gsl_matrix_float *s;         /* batch x d_out: softmax(m) */
+    gsl_matrix_float *sp;        /* batch x d_out: s - P */
+    gsl_matrix_float *e;         /* k x batch: dl_b/dg_bj */
+    gsl_matrix_float *sz, *sq;   /* k x batch: s_b.z_jb and s_b.z_jb^2 */
+    gsl_vector_float *tmp;       /* d_out */
+    double plogp;          /* mean_b sum_c P log P of the last targets (prob.h) */
     double *loss;          /* k: each miner's own loss */
     double *first, *second;/* k: the importance's first- and second-order terms */
     double *loo;           /* k: exact leave-one-out change (when asked) */
@@ -49,11 +53,11 @@ bt_score_batch *bt_score_batch_alloc(size_t k, size_t batch, size_t d_out);
 void bt_score_batch_free(bt_score_batch *sb);
 
 /* Miner j's logits as a batch x d_out view of row j of sb->z (answers are written there). */
-gsl_matrix_view bt_score_answer_view(bt_score_batch *sb, size_t j);
+gsl_matrix_float_view bt_score_answer_view(bt_score_batch *sb, size_t j);
 
 /* Everything above from sb->z, the targets p (batch x d_out) and gates g (batch x k); loo
  * non-zero computes the exact leave-one-out changes too. */
-void bt_score_evaluate(bt_score_batch *sb, const gsl_matrix *p, const gsl_matrix *g, int loo);
+void bt_score_evaluate(bt_score_batch *sb, const gsl_matrix_float *p, const gsl_matrix_float *g, int loo);
 
 /* A validator's running scores over m miners. */
 typedef struct {

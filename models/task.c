@@ -1,5 +1,6 @@
 /* The teacher task (task.h) and the seeding of every random stream of the models. */
 #include "task.h"
+#include "normals.h"
 #include "prob.h"
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
@@ -31,17 +32,18 @@ bt_task *bt_task_alloc(const bt_task_config *cfg)
     if (!t || !r) goto fail;
     t->cfg = *cfg;
     t->teacher = bt_model_alloc(cfg->d_in, cfg->hidden, cfg->d_out);
-    t->holdout_x = gsl_matrix_alloc(cfg->holdout, cfg->d_in);
-    t->holdout_p = gsl_matrix_alloc(cfg->holdout, cfg->d_out);
+    t->holdout_x = gsl_matrix_float_alloc(cfg->holdout, cfg->d_in);
+    t->holdout_p = gsl_matrix_float_alloc(cfg->holdout, cfg->d_out);
     if (!t->teacher || !t->holdout_x || !t->holdout_p) goto fail;
     w = bt_model_work_alloc(t->teacher, cfg->holdout);
     if (!w) goto fail;
     bt_model_init(t->teacher, r, 1.0);
     /* hidden biases spread the tanh units; the output layer sets the logits' scale */
-    for (size_t j = 0; j < cfg->hidden; j++) gsl_vector_set(&t->teacher->b1.vector, j, gsl_ran_gaussian(r, 0.5));
-    gsl_matrix_scale(&t->teacher->w2.matrix, cfg->scale);
+    for (size_t j = 0; j < cfg->hidden; j++) gsl_vector_float_set(&t->teacher->b1.vector, j, (float)gsl_ran_gaussian(r, 0.5));
+    gsl_matrix_float_scale(&t->teacher->w2.matrix, (float)cfg->scale);
     bt_task_inputs(t, r, t->holdout_x);
     bt_task_targets(t, t->holdout_x, w, t->holdout_p);
+    t->holdout_plogp = bt_prob_plogp_rows(t->holdout_p);
     bt_model_work_free(w);
     gsl_rng_free(r);
     return t;
@@ -56,22 +58,29 @@ void bt_task_free(bt_task *t)
 {
     if (!t) return;
     bt_model_free(t->teacher);
-    if (t->holdout_x) gsl_matrix_free(t->holdout_x);
-    if (t->holdout_p) gsl_matrix_free(t->holdout_p);
+    if (t->holdout_x) gsl_matrix_float_free(t->holdout_x);
+    if (t->holdout_p) gsl_matrix_float_free(t->holdout_p);
     free(t);
 }
 
-void bt_task_inputs(const bt_task *t, gsl_rng *r, gsl_matrix *x)
+void bt_task_inputs(const bt_task *t, gsl_rng *r, gsl_matrix_float *x)
 {
     (void)t;
+    uint64_t key = (uint64_t)gsl_rng_get(r) << 32;   /* mt19937: 32 bits a draw */
+    key ^= (uint64_t)gsl_rng_get(r);
     for (size_t b = 0; b < x->size1; b++)
-        for (size_t k = 0; k < x->size2; k++) x->data[b * x->tda + k] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        bt_normals_fill(x->data + b * x->tda, x->size2, key, (uint64_t)b * x->size2);
 }
 
-void bt_task_targets(const bt_task *t, const gsl_matrix *x, bt_model_work *w, gsl_matrix *p)
+void bt_task_targets(const bt_task *t, const gsl_matrix_float *x, bt_model_work *w, gsl_matrix_float *p)
 {
     bt_model_forward(t->teacher, x, w);
     bt_prob_softmax_rows(w->z, p);
+}
+
+double bt_task_holdout_loss(const bt_task *t, const gsl_matrix_float *z)
+{
+    return bt_prob_kl_rows_given(t->holdout_p, t->holdout_plogp, z);
 }
 
 bt_model_work *bt_task_work(const bt_task *t, size_t rows)

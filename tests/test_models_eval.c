@@ -5,6 +5,7 @@
 #include "align.h"
 #include "score.h"
 #include <criterion/criterion.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -200,6 +201,52 @@ Test(models_eval, rank_correlations)
     double flat[] = {2, 2, 2};
     cr_expect(isnan(bt_align_spearman(x, flat, 3, work)));
     cr_expect(isnan(bt_align_kendall(flat, x, 3)));
+}
+
+/* tau-b by its definition, over every pair */
+static double kendall_pairs(const double *x, const double *y, size_t n)
+{
+    double s = 0, n0 = 0.5 * (double)n * (double)(n - 1), tx = 0, ty = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            int a = (x[i] > x[j]) - (x[i] < x[j]), b = (y[i] > y[j]) - (y[i] < y[j]);
+            s += a * b;
+            tx += a == 0;
+            ty += b == 0;
+        }
+    double den = sqrt((n0 - tx) * (n0 - ty));
+    return den > 0 ? s / den : NAN;
+}
+
+/* the O(n log n) algorithms against the definitions, on rankings with many ties (few distinct
+ * values, zeros, -0, negatives) and without */
+Test(models_eval, rank_correlations_match_their_definitions)
+{
+    gsl_rng *r = bt_task_rng(3, 4, 5);
+    double x[500], y[500], work[1000];
+    for (int trial = 0; trial < 60; trial++) {
+        size_t n = 2 + gsl_rng_uniform_int(r, 499);
+        unsigned long levels = 1 + gsl_rng_uniform_int(r, trial % 2 ? 8 : 100000);
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (double)gsl_rng_uniform_int(r, levels) - (double)(levels / 2);
+            if (x[i] == 0 && i % 2) x[i] = -0.0;   /* equal to 0, other bits */
+            y[i] = trial % 3 ? (double)gsl_rng_uniform_int(r, levels) + 0.3 * x[i] : (i % 2 ? -0.0 : 0.0);
+        }
+        double k = bt_align_kendall(x, y, n), kd = kendall_pairs(x, y, n);
+        cr_expect(k == kd || (isnan(k) && isnan(kd)), "n %zu: Kendall %.17g, by pairs %.17g", n, k, kd);
+        double sp = bt_align_spearman(x, y, n, work);
+        if (isnan(sp)) {
+            int xflat = 1, yflat = 1;
+            for (size_t i = 1; i < n; i++) {
+                xflat &= x[i] == x[0];
+                yflat &= y[i] == y[0];
+            }
+            cr_expect(xflat || yflat, "n %zu: Spearman NaN only for a constant ranking", n);
+        } else {
+            cr_expect_float_eq(sp, gsl_stats_spearman(x, 1, y, 1, n, work), 1e-12, "n %zu", n);
+        }
+    }
+    gsl_rng_free(r);
 }
 
 Test(models_eval, same_seed_same_run_other_seed_other_run)

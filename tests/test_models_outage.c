@@ -99,6 +99,43 @@ Test(models_outage, the_router_picks_the_better_miner_after_training)
     bt_models_config_free(c);
 }
 
+/* The best miner (the one student among random miners) goes offline over epochs [10, 20) and
+ * comes back: the router, which had learned to send it nearly every batch, must route around
+ * it within the outage (it backs off after each miss) and send it batches again once it is
+ * back. Before the backoff, the gate (which does not learn a missing miner's score) kept
+ * choosing it through the whole outage: every one of those answers missed. */
+Test(models_outage, the_router_routes_around_an_offline_miner_and_comes_back)
+{
+    size_t width[] = {0, 0, 16, 0, 0, 0};
+    bt_models_config *c = network(1, 6, width);
+    c->eval[0].top_k = 2;
+    c->eval[0].queries = 8;
+    c->eval[0].explore = 0.05;
+    c->miner[3].noutages = 1;   /* peer 3: miner 2, the student */
+    c->miner[3].outage_from[0] = 10;
+    c->miner[3].outage_to[0] = 20;
+    bt_models *m = build(c, 34);
+    const bt_eval *ev = m->evals[0];
+    double share[24], missed[24];
+    for (long e = 0; e < 24; e++) {
+        run_epochs(m, 1);
+        share[e] = (double)ev->picked[2] / (double)ev->queries;
+        missed[e] = m->met.missed[0];
+    }
+    double before = (share[8] + share[9]) / 2, during = 0, late = 0, back = (share[22] + share[23]) / 2;
+    for (long e = 10; e < 20; e++) during += share[e] / 10;
+    for (long e = 12; e < 20; e++) late += share[e] / 8;
+    cr_log_info("share of batches sent to the student: %.2f before its outage, %.2f over it (%.2f after its first "
+                "two epochs; missed answers %.2f), %.2f at epoch 20, %.2f at epochs 22-23",
+                before, during, late, missed[15], share[20], back);
+    cr_expect(before >= 0.9, "the router had learned to pick the student: %g", before);
+    cr_expect(during < 0.25 * before, "it routes around the offline student: %g of batches against %g", during, before);
+    cr_expect(late <= 0.2, "after the first misses it only probes, about once an epoch: %g", late);
+    cr_expect(back >= 0.9 * before, "the student is chosen again once back: %g against %g", back, before);
+    bt_models_free(m);
+    bt_models_config_free(c);
+}
+
 /* evaluator 0 lets its student stand in, evaluator 1 (same config otherwise) does not; the two
  * best of three miners are offline over epochs [12, 18) */
 Test(models_outage, the_distilled_student_cuts_the_outage_loss)
