@@ -74,6 +74,7 @@ def main():
         validators(4, stakes, routed) + students()))
     extra(stakes, fisher, routed)
     network(stakes, routed)
+    large()
 
 
 def extra(stakes, fisher, routed):
@@ -159,6 +160,28 @@ def network(stakes, routed):
     sc["network"] = {"latency": {"dist": "lognormal", "mu": -3, "sigma": 1, "peer_spread": 1.0},
                      "timeout": 0.5, "churn": {"rate_offline": 0.0007, "mean_offline_blocks": 200}}
     write("network.json", sc)
+
+
+
+def large():
+    """Thousands of miners from a file: the scale of issue 5 item 8."""
+    widths, computes = (4, 8, 16, 32), (1, 2, 4)
+    peers = [{"name": f"V{i}", "stake": 1000 - 40 * i, "group": "validator",
+              "scoring": {"rule": "fisher", "ema": 0.9, "queries": 2,
+                          "router": {"top_k": 16, "lr": 1.0, "explore": 0.1}}}
+             for i in range(16)]
+    for q in range(1024):
+        peers.append({"name": f"M{q:04d}", "stake": 0, "group": "honest",
+                      "model": {"width": widths[q % 4], "compute": computes[(q // 4) % 3]}})
+    sc = scenario(
+        "models_large",
+        "Scale: 1,024 student miners (widths 4-32, 1-4 SGD steps per epoch) and 16 validators, "
+        "each routing 2 batches of 32 per epoch to its top 16 through its gate (98% of the "
+        "traffic saved), d_in = d_out = 32. Question: does the incentive still come to track "
+        "quality when each validator sees a small, learned share of a large market?",
+        peers, epochs=40)
+    sc["task"] = {"d_in": 32, "d_out": 32, "hidden": 32, "batch": 32, "holdout": 128, "scale": 3.0}
+    write("large.json", sc)
 
 
 if __name__ == "__main__":
