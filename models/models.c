@@ -119,11 +119,22 @@ void bt_models_free(bt_models *m)
 
 int bt_models_begin_epoch(bt_models *m)
 {
-    for (size_t q = 0; q < m->nminers; q++) {
-        long before = m->miners[q]->steps;
-        if (bt_miner_train(m->miners, m->nminers, q, m->task, m->mixw)) return -1;
-        m->steps += (uint64_t)(m->miners[q]->steps - before);
-    }
+    /* Every miner but a distiller trains on its own data, stream and buffers: in parallel,
+     * with the same result for any thread count. Distillers then train in peer order on the
+     * trained models of the others. */
+    long before = 0, after = 0;
+    int failed = 0;
+    for (size_t q = 0; q < m->nminers; q++) before += m->miners[q]->steps;
+    #pragma omp parallel for schedule(dynamic, 8) reduction(|:failed) if (m->nminers >= 64)
+    for (size_t q = 0; q < m->nminers; q++)
+        if (m->miners[q]->cfg.type != BT_MINER_DISTILLED)
+            failed |= bt_miner_train(m->miners, m->nminers, q, m->task, m->mixw) != 0;
+    if (failed) return -1;
+    for (size_t q = 0; q < m->nminers; q++)
+        if (m->miners[q]->cfg.type == BT_MINER_DISTILLED && bt_miner_train(m->miners, m->nminers, q, m->task, m->mixw))
+            return -1;
+    for (size_t q = 0; q < m->nminers; q++) after += m->miners[q]->steps;
+    m->steps += (uint64_t)(after - before);
     m->any_offline = 0;
     for (size_t q = 0; q < m->nminers; q++) {
         if (bt_miner_snapshot(m->miners, q)) return -1;
