@@ -2,15 +2,7 @@
 # Behaviour of bin/btsim as a user sees it: commands, exit codes, output files, determinism
 # across thread counts, overrides, interruption, and the bad-input catalogue.
 # Needs BTSIM (the binary). Prints "ok"/"not ok" lines and "N passed, M failed".
-set -u
-BTSIM=${BTSIM:?set BTSIM to the btsim binary}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
-ok()   { pass=$((pass+1)); echo "ok - $1"; }
-bad()  { fail=$((fail+1)); echo "not ok - $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # --help, --version, usage errors
 check "--help exits 0 and shows usage" bash -c "'$BTSIM' --help | grep -q 'usage: btsim run'"
@@ -152,5 +144,4 @@ for b in segv-H5HG_read-attribute segv-H5HG_read-dataset hang-H5C_protect-global
 done
 "$BTSIM" report --timeout x "$TMP/bonds.h5" >/dev/null 2>&1; check "report --timeout x exits 2" test $? -eq 2
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

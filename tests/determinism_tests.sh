@@ -9,16 +9,8 @@
 #  - a sweep with --jobs 1 and 2, and under `mpirun -np 2` when BTSIM_MPI (or build-mpi/btsim)
 #    exists: every run file and the summary's data.
 # Needs BTSIM. Prints ok/not ok lines and "N passed, M failed".
-set -u
-BTSIM=${BTSIM:?set BTSIM to the btsim binary}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 BTSIM_MPI=${BTSIM_MPI:-$ROOT/build-mpi/btsim}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
-ok()  { pass=$((pass+1)); echo "ok - $1"; }
-bad() { fail=$((fail+1)); echo "not ok - $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 
 # run_both NAME SCENARIO [--set ...]: 1 and 2 threads, identical files
 run_both() {
@@ -90,5 +82,4 @@ else
     echo "# skip MPI: no $BTSIM_MPI (make mpi-tests builds it)"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -9,16 +9,8 @@
 #  - SIGTERM and SIGINT stop a sweep with 130, keep only complete run files, and --resume
 #    finishes it with the summary of an uninterrupted sweep.
 # Needs BTSIM. Prints ok/not ok lines and "N passed, M failed".
-set -u
-BTSIM=${BTSIM:?set BTSIM to the btsim binary}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 N=${KILL_TESTS_N:-30}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
-ok()  { pass=$((pass+1)); echo "ok - $1"; }
-bad() { fail=$((fail+1)); echo "not ok - $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 now_ms() { date +%s%3N; }
 
 SCN=$ROOT/scenarios/default.json
@@ -139,5 +131,4 @@ for sig in TERM INT; do
     check "sweep SIG$sig then --resume: same summary as uninterrupted" same_summary "$TMP/sref" "$d"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -2,15 +2,7 @@
 # Sweeps as a user runs them: jobs-independence, replay of a single run, resume after kill -9
 # (many times), bad sweep files, an occupied directory. Needs BTSIM. Prints ok/not ok lines and
 # "N passed, M failed".
-set -u
-BTSIM=${BTSIM:?set BTSIM to the btsim binary}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
-ok()  { pass=$((pass+1)); echo "ok - $1"; }
-bad() { fail=$((fail+1)); echo "not ok - $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 SW="$ROOT/tests/data/sweep_small.json"
 
 # the summary's data without the file-level attributes that name the directory
@@ -73,5 +65,4 @@ check "unknown axis key names axes[0].key and suggests kappa" bash -c "grep -q '
 check "unknown axis key: one line" test "$(wc -l < "$TMP/err")" -eq 1
 check "unknown axis key: no directory created" test ! -e "$TMP/bad"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
