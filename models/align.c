@@ -91,19 +91,34 @@ static void ranks(const double *x, size_t n, const size_t *idx, double *rank)
     }
 }
 
+int bt_align_ranks(const double *x, size_t n, double *rank)
+{
+    if (n < 2 || degenerate(x, n)) {
+        for (size_t i = 0; i < n; i++) rank[i] = NAN;
+        return 0;
+    }
+    sorter s;
+    if (sorter_alloc(&s, n)) return -1;
+    identity(&s);
+    sort_by(&s, x);
+    ranks(x, n, s.idx, rank);
+    sorter_free(&s);
+    return 0;
+}
+
+double bt_align_spearman_ranked(const double *xrank, const double *y, size_t n, double *work)
+{
+    if (n < 2 || isnan(xrank[0])) return NAN;   /* x held a NaN or was constant */
+    if (bt_align_ranks(y, n, work)) return NAN;
+    if (isnan(work[0])) return NAN;
+    return gsl_stats_correlation(xrank, 1, work, 1, n);
+}
+
 double bt_align_spearman(const double *x, const double *y, size_t n, double *work)
 {
     if (n < 2 || degenerate(x, n) || degenerate(y, n)) return NAN;
-    sorter s;
-    if (sorter_alloc(&s, n)) return gsl_stats_spearman(x, 1, y, 1, n, work);   /* GSL's needs no more memory */
-    identity(&s);
-    sort_by(&s, x);
-    ranks(x, n, s.idx, work);
-    identity(&s);
-    sort_by(&s, y);
-    ranks(y, n, s.idx, work + n);
-    sorter_free(&s);
-    return gsl_stats_correlation(work, 1, work + n, 1, n);
+    if (bt_align_ranks(x, n, work)) return gsl_stats_spearman(x, 1, y, 1, n, work);   /* GSL's needs no more memory */
+    return bt_align_spearman_ranked(work, y, n, work + n);
 }
 
 /* pairs within runs of equal values of v[idx[.]] (and of w[idx[.]] too, when w is given) */

@@ -11,6 +11,15 @@
 /* work: 2n doubles. */
 double bt_align_spearman(const double *x, const double *y, size_t n, double *work);
 
+/* For many Spearman correlations against one vector x (true quality against every
+ * validator's row): rank x once. rank[i] = 1-based rank of x[i], ties sharing their mean rank;
+ * all NaN when x holds a NaN or is constant or n < 2. 0, or -1 on ENOMEM. */
+int bt_align_ranks(const double *x, size_t n, double *rank);
+
+/* Spearman of x (given as its bt_align_ranks) with y; work: n doubles. NaN as above, and on
+ * ENOMEM. */
+double bt_align_spearman_ranked(const double *xrank, const double *y, size_t n, double *work);
+
 double bt_align_kendall(const double *x, const double *y, size_t n);
 
 #endif

@@ -82,7 +82,7 @@ int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const uns
     bt_task_targets(t, ev->x, ev->twork, ev->p);
     bt_router_route(rt, ev->x, ev->rng);
     size_t nmissing = 0;
-    int stand_in = ev->distill && ev->cfg.stand_in;
+    int stand_in = ev->distill && ev->cfg.stand_in, student_ran = 0;
     for (size_t j = 0; j < rt->k; j++) {
         gsl_matrix_float_view zj = bt_score_answer_view(ev->sb, j);
         ev->picked[rt->sel[j]]++;
@@ -93,7 +93,8 @@ int bt_eval_query(bt_eval *ev, bt_miner *const *all, const bt_task *t, const uns
         }
         nmissing++;
         if (stand_in) {
-            bt_model_forward(ev->distill->student, ev->x, ev->distill->work);
+            /* one forward pass of the student answers for every missing miner of the batch */
+            if (!student_ran++) bt_model_forward(ev->distill->student, ev->x, ev->distill->work);
             gsl_matrix_float_memcpy(&zj.matrix, ev->distill->work->z);
         } else {
             gsl_matrix_float_set_zero(&zj.matrix);

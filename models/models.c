@@ -222,7 +222,9 @@ static void measure_evaluators(bt_models *m)
 {
     uint64_t sent = 0, possible = 0;
     double *quality = m->scratch + m->nminers, *row = m->scratch + 2 * m->nminers;
+    double *qrank = m->scratch + 3 * m->nminers, *work = m->scratch + 4 * m->nminers;
     for (size_t q = 0; q < m->nminers; q++) quality[q] = -m->met.true_loss[m->miner_peer[q]];
+    int ranked = bt_align_ranks(quality, m->nminers, qrank) == 0;   /* once for every evaluator */
     for (size_t v = 0; v < m->nevals; v++) {
         bt_eval *ev = m->evals[v];
         size_t p = m->eval_peer[v];
@@ -235,7 +237,7 @@ static void measure_evaluators(bt_models *m)
         bt_eval_weights(ev, row);
         m->met.outage_loss[p] = ev->outage_queries ? ev->outage_loss_sum / (double)ev->outage_queries : NAN;
         m->met.missed[p] = ev->sent ? (double)ev->missed / (double)ev->sent : NAN;
-        m->met.validator_alignment[p] = bt_align_spearman(quality, row, m->nminers, m->scratch + 3 * m->nminers);
+        m->met.validator_alignment[p] = ranked ? bt_align_spearman_ranked(qrank, row, m->nminers, work) : NAN;
     }
     for (size_t q = 0; q < m->nminers; q++)
         m->met.query_share[m->miner_peer[q]] = sent ? m->met.query_share[m->miner_peer[q]] / (double)sent : NAN;

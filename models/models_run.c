@@ -20,8 +20,6 @@ struct bt_models_run {
     long done;              /* epochs measured */
 };
 
-static int record(bt_models_run *mr, long e, char *err, size_t errlen);
-
 static int declare(bt_models_run *mr)
 {
     size_t dims[1] = {mr->sc->npeers}, two[1] = {2}, one[1] = {1};
@@ -112,6 +110,22 @@ int bt_models_run_set_row(bt_models_run *mr, bt_world *w, size_t self)
     return bt_world_set_weights(w, self, mr->to, mr->w, k) == BT_WORLD_ENOMEM ? -1 : 0;
 }
 
+static int record(bt_models_run *mr, long e, char *err, size_t errlen)
+{
+    const bt_models *m = mr->models;
+    const bt_models_metrics *met = &m->met;
+    double align[2] = {met->spearman, met->kendall};
+    const double *data[S_COUNT] = {met->true_loss, align, &met->traffic_saved, met->query_share,
+                                   met->router_overlap, met->mixture_loss, met->distill_loss,
+                                   met->validator_alignment, met->outage_loss, met->missed};
+    for (int q = 0; q < S_COUNT; q++)
+        if (bt_h5out_write(mr->h5, mr->series[q], e, data[q])) {
+            snprintf(err, errlen, "%s", bt_h5out_error(mr->h5));
+            return -1;
+        }
+    return 0;
+}
+
 int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *r, char *err, size_t errlen)
 {
     bt_models *m = mr->models;
@@ -129,21 +143,6 @@ int bt_models_run_after_epoch(bt_models_run *mr, long e, const bt_epoch_result *
     return 0;
 }
 
-static int record(bt_models_run *mr, long e, char *err, size_t errlen)
-{
-    const bt_models *m = mr->models;
-    const bt_models_metrics *met = &m->met;
-    double align[2] = {met->spearman, met->kendall};
-    const double *data[S_COUNT] = {met->true_loss, align, &met->traffic_saved, met->query_share,
-                                   met->router_overlap, met->mixture_loss, met->distill_loss,
-                                   met->validator_alignment, met->outage_loss, met->missed};
-    for (int q = 0; q < S_COUNT; q++)
-        if (bt_h5out_write(mr->h5, mr->series[q], e, data[q])) {
-            snprintf(err, errlen, "%s", bt_h5out_error(mr->h5));
-            return -1;
-        }
-    return 0;
-}
 
 bt_models *bt_models_run_models(const bt_models_run *mr)
 {

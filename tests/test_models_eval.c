@@ -234,7 +234,10 @@ Test(models_eval, rank_correlations_match_their_definitions)
         }
         double k = bt_align_kendall(x, y, n), kd = kendall_pairs(x, y, n);
         cr_expect(k == kd || (isnan(k) && isnan(kd)), "n %zu: Kendall %.17g, by pairs %.17g", n, k, kd);
-        double sp = bt_align_spearman(x, y, n, work);
+        double sp = bt_align_spearman(x, y, n, work), xrank[500];
+        cr_assert_eq(bt_align_ranks(x, n, xrank), 0);
+        double spr = bt_align_spearman_ranked(xrank, y, n, work);
+        cr_expect(sp == spr || (isnan(sp) && isnan(spr)), "n %zu: Spearman %.17g, from x's ranks %.17g", n, sp, spr);
         if (isnan(sp)) {
             int xflat = 1, yflat = 1;
             for (size_t i = 1; i < n; i++) {

@@ -70,13 +70,6 @@ int bt_scn_read_file(bt_scn_ctx *c, const char *path, char **text, size_t *len)
     return 0;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 /* Overrides first, then whole-tree checks, so a --set value is held to the file's rules. */
 static int scenario_from_tree(bt_scn_ctx *c, cJSON *root, const char *path,
                               const char *const *overrides, size_t noverrides, bt_scenario *out)
@@ -90,7 +83,7 @@ static int scenario_from_tree(bt_scn_ctx *c, cJSON *root, const char *path,
     if ((rc = bt_scn_check_tree(c, root)) || (rc = bt_scn_build(c, root, out)))
         return rc;
     out->json = cJSON_PrintUnformatted(root);
-    out->path = dup_str(path);
+    out->path = strdup(path);
     if (!out->json || !out->path)
         return bt_scn_fail_file(c, "out of memory");
     return 0;

@@ -14,15 +14,6 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define LONG_EXACT fmin(BT_SCN_INT_EXACT, (double)LONG_MAX)
 
-static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
-static int is_array(const cJSON *j) { return cJSON_IsArray(j); }
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 /* ---- set_param ---- */
 
@@ -104,7 +95,7 @@ static int read_chain(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     out->has_chain = 1;
     size_t mark = bt_scn_push_key(c, "chain");
     int rc;
-    if ((rc = bt_scn_expect(c, ch, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, ch, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, ch, chain_keys, COUNT(chain_keys)))
         || (rc = bt_scn_integer(c, ch, "max_uids", 1, 65535, &cs->max_uids))
         || (rc = bt_scn_integer(c, ch, "immunity_period", 0, LONG_EXACT, &cs->immunity_period))
@@ -114,7 +105,7 @@ static int read_chain(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     const cJSON *cr = cJSON_GetObjectItemCaseSensitive(ch, "commit_reveal");
     if (cr) {
         size_t m = bt_scn_push_key(c, "commit_reveal");
-        if ((rc = bt_scn_expect(c, cr, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, cr, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, cr, cr_keys, COUNT(cr_keys)))
             || (rc = bt_scn_bool(c, cr, "enabled", &cs->commit_reveal))
             || (rc = bt_scn_integer(c, cr, "reveal_period", 1, 100, &cs->reveal_period)))
@@ -151,7 +142,7 @@ static int read_latency(bt_scn_ctx *c, const cJSON *net, bt_network_spec *ns)
         return 0;
     size_t mark = bt_scn_push_key(c, "latency");
     int dist = -1, rc;
-    if ((rc = bt_scn_expect(c, l, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, l, bt_scn_is_object, "an object"))
         || (rc = bt_scn_enum(c, l, "dist", dist_names, COUNT(dist_names), &dist)))
         return rc;
     if (dist < 0)
@@ -181,7 +172,7 @@ static int read_offline(bt_scn_ctx *c, const cJSON *net, bt_network_spec *ns)
     if (!arr)
         return 0;
     size_t mark = bt_scn_push_key(c, "offline"), n = 0, i = 0;
-    int rc = bt_scn_expect(c, arr, is_array, "an array");
+    int rc = bt_scn_expect(c, arr, bt_scn_is_array, "an array");
     if (rc)
         return rc;
     for (const cJSON *it = arr->child; it; it = it->next) n++;
@@ -191,7 +182,7 @@ static int read_offline(bt_scn_ctx *c, const cJSON *net, bt_network_spec *ns)
         size_t m = bt_scn_push_index(c, i);
         bt_offline_spec *o = &ns->offline[i];
         long from = 0, to = 0;
-        if ((rc = bt_scn_expect(c, it, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, it, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, it, offline_keys, COUNT(offline_keys))))
             return rc;
         size_t pm = bt_scn_push_key(c, "peer");
@@ -227,7 +218,7 @@ static int read_network_key(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     out->has_network = 1;
     size_t mark = bt_scn_push_key(c, "network");
     int rc;
-    if ((rc = bt_scn_expect(c, net, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, net, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, net, net_keys, COUNT(net_keys)))
         || (rc = read_latency(c, net, ns))
         || (rc = bt_scn_number(c, net, "timeout", 0, 1, 1e6, 0, &ns->timeout)))
@@ -235,7 +226,7 @@ static int read_network_key(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     const cJSON *ch = cJSON_GetObjectItemCaseSensitive(net, "churn");
     if (ch) {
         size_t m = bt_scn_push_key(c, "churn");
-        if ((rc = bt_scn_expect(c, ch, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, ch, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, ch, churn_keys, COUNT(churn_keys)))
             || (rc = bt_scn_number(c, ch, "rate_offline", 0, 0, 1, 0, &ns->rate_offline))
             || (rc = bt_scn_number(c, ch, "mean_offline_blocks", 0, 1, 1e9, 0, &ns->mean_offline_blocks)))
@@ -259,13 +250,13 @@ static int read_pricing(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     int rc;
     if (pr) {
         size_t mark = bt_scn_push_key(c, "pricing");
-        if ((rc = bt_scn_expect(c, pr, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, pr, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, pr, pricing_keys, COUNT(pricing_keys)))
             || (rc = bt_scn_string(c, pr, "reference_group", 1, &ref)))
             return rc;
         bt_scn_pop(c, mark);
     }
-    if (!(out->honest_group = dup_str(ref)))
+    if (!(out->honest_group = strdup(ref)))
         return bt_scn_fail(c, "out of memory");
     return 0;
 }

@@ -10,15 +10,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
-static int is_array(const cJSON *j) { return cJSON_IsArray(j); }
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 /* ---- peers ---- */
 
@@ -30,14 +21,14 @@ static int read_peer(bt_scn_ctx *c, const cJSON *j, size_t i, bt_peer_spec *p)
 {
     const char *name = NULL, *group = "";
     int rc;
-    if ((rc = bt_scn_expect(c, j, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, j, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, j, peer_keys, COUNT(peer_keys)))
         || (rc = bt_scn_string(c, j, "name", 1, &name))
         || (rc = bt_scn_number(c, j, "stake", 0, 0, INFINITY, 0, &p->stake))
         || (rc = bt_scn_string(c, j, "group", 0, &group)))
         return rc;
-    p->name = dup_str(name);
-    p->group = dup_str(group);
+    p->name = strdup(name);
+    p->group = strdup(group);
     if (!p->name || !p->group)
         return bt_scn_fail(c, "out of memory");
     size_t first;
@@ -62,7 +53,7 @@ static int read_peers(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     if (!arr)
         return bt_scn_fail(c, "missing key \"peers\"");
     size_t mark = bt_scn_push_key(c, "peers");
-    int rc = bt_scn_expect(c, arr, is_array, "an array");
+    int rc = bt_scn_expect(c, arr, bt_scn_is_array, "an array");
     if (rc)
         return rc;
     size_t n = 0;
@@ -116,7 +107,7 @@ static int read_liquid_alpha(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
         return 0;
     size_t mark = bt_scn_push_key(c, "liquid_alpha");
     int rc;
-    if ((rc = bt_scn_expect(c, la, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, la, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, la, alpha_keys, COUNT(alpha_keys)))
         || (rc = bt_scn_bool(c, la, "enabled", &p->liquid_alpha))
         || (rc = bt_scn_number(c, la, "alpha_low", 0, 1, 1, 0, &p->alpha_low))
@@ -173,7 +164,7 @@ static int read_peg(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
     size_t mark = bt_scn_push_key(c, "peg");
     const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
     int shrt = -1, rc;
-    if ((rc = bt_scn_expect(c, peg, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, peg, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, peg, peg_keys, COUNT(peg_keys)))
         || (rc = bt_scn_integer(c, peg, "min_allowed_weights", 0, long_max, &p->min_allowed_weights))
         || (rc = bt_scn_number(c, peg, "max_min_ratio", 0, 0, INFINITY, 0, &p->max_min_ratio))
@@ -205,7 +196,7 @@ static int read_scaling_vector(bt_scn_ctx *c, const cJSON *mech, bt_params *p)
     size_t mark = bt_scn_push_key(c, "scaling_vector");
     const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
     int rc;
-    if ((rc = bt_scn_expect(c, sv, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, sv, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, sv, scaling_keys, COUNT(scaling_keys)))
         || (rc = bt_scn_bool(c, sv, "enabled", &p->scaling_vector))
         || (rc = bt_scn_number(c, sv, "learning_rate", 0, 1, INFINITY, 0, &p->scaling_lr))
@@ -263,7 +254,7 @@ static int read_mechanism(bt_scn_ctx *c, const cJSON *root, bt_params *p)
     int rc;
     const double long_max = fmin(BT_SCN_INT_EXACT, (double)LONG_MAX);
     bt_params_default(p);
-    if ((rc = bt_scn_expect(c, m, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, m, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, m, mech_keys, COUNT(mech_keys)))
         || (rc = read_kind(c, m, p))
         || (rc = bt_scn_number(c, m, "kappa", 0, 0, 1, 0, &p->kappa))
@@ -317,7 +308,7 @@ static int read_output(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
         return 0;
     size_t mark = bt_scn_push_key(c, "output");
     int rc;
-    if ((rc = bt_scn_expect(c, o, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, o, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, o, output_keys, COUNT(output_keys)))
         || (rc = read_matrix_switch(c, o, "bonds", &out->output.bonds))
         || (rc = read_matrix_switch(c, o, "weights", &out->output.weights))
@@ -358,7 +349,7 @@ int bt_scn_build(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
         || (rc = bt_scn_read_network(c, root, out)))
         return rc;
     out->seed = (uint64_t)seed;
-    out->name = dup_str(name);
+    out->name = strdup(name);
     if (!out->name)
         return bt_scn_fail_file(c, "out of memory");
     return 0;

@@ -68,6 +68,9 @@ int bt_scn_names_get(const bt_scn_names *t, const char *key, size_t *val);
  * (defaults are filled in beforehand); a present, bad one returns BT_EXIT_BAD_INPUT. */
 int bt_scn_check_keys(bt_scn_ctx *c, const cJSON *obj, const bt_scn_key *keys, size_t nkeys);
 int bt_scn_expect(bt_scn_ctx *c, const cJSON *j, int (*is)(const cJSON *), const char *what);
+/* Predicates for bt_scn_expect. */
+int bt_scn_is_object(const cJSON *j);
+int bt_scn_is_array(const cJSON *j);
 int bt_scn_number(bt_scn_ctx *c, const cJSON *obj, const char *key, double lo, int lo_open,
                   double hi, int hi_open, double *out);
 int bt_scn_integer(bt_scn_ctx *c, const cJSON *obj, const char *key, double lo, double hi,

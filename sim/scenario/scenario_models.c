@@ -13,7 +13,6 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define BIG_INT 1e6
 
-static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
 
 static int size_key(bt_scn_ctx *c, const cJSON *o, const char *key, double lo, double hi, size_t *out)
 {
@@ -33,7 +32,7 @@ static int read_task(bt_scn_ctx *c, const cJSON *t, bt_task_config *tc)
     long seed = 0;
     int rc;
     size_t mark = bt_scn_push_key(c, "task");
-    if ((rc = bt_scn_expect(c, t, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, t, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, t, task_keys, COUNT(task_keys)))
         || (rc = size_key(c, t, "d_in", 1, 4096, &tc->d_in))
         || (rc = size_key(c, t, "d_out", 2, 4096, &tc->d_out))
@@ -93,7 +92,7 @@ static int read_outages(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
 static int read_model(bt_scn_ctx *c, const cJSON *o, bt_miner_config *mc)
 {
     int type = BT_MINER_STUDENT, rc;
-    if ((rc = bt_scn_expect(c, o, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, o, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, o, model_keys, COUNT(model_keys)))
         || (rc = bt_scn_enum(c, o, "type", bt_miner_type_names, BT_MINER_NTYPES, &type)))
         return rc;
@@ -140,7 +139,7 @@ static int read_router(bt_scn_ctx *c, const cJSON *s, bt_eval_config *ec, size_t
     if (!r) return 0;
     size_t mark = bt_scn_push_key(c, "router");
     int rc;
-    if ((rc = bt_scn_expect(c, r, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, r, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, r, router_keys, COUNT(router_keys)))
         || (rc = size_key(c, r, "top_k", 1, BIG_INT, &ec->top_k))
         || (rc = bt_scn_number(c, r, "lr", 0, 0, 1000, 0, &ec->router_lr))
@@ -160,7 +159,7 @@ static int read_distill(bt_scn_ctx *c, const cJSON *s, bt_eval_config *ec)
     if (!d) return 0;
     size_t mark = bt_scn_push_key(c, "distill");
     int rc;
-    if ((rc = bt_scn_expect(c, d, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, d, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, d, distill_keys, COUNT(distill_keys)))
         || (rc = size_key(c, d, "width", 1, 4096, &ec->distill_width))
         || (rc = bt_scn_number(c, d, "lr", 0, 1, 100, 0, &ec->distill_lr))
@@ -176,7 +175,7 @@ static int read_scoring(bt_scn_ctx *c, const cJSON *o, bt_eval_config *ec, size_
 {
     int rule = BT_RULE_FISHER, rc;
     long order = ec->order;
-    if ((rc = bt_scn_expect(c, o, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, o, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, o, scoring_keys, COUNT(scoring_keys)))
         || (rc = bt_scn_enum(c, o, "rule", bt_score_rule_names, BT_RULE_NRULES, &rule))
         || (rc = bt_scn_number(c, o, "ema", 0, 0, 1, 1, &ec->ema))

@@ -10,21 +10,12 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
-static int is_array(const cJSON *j) { return cJSON_IsArray(j); }
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 /* ---- agent parameters ---- */
 
 static int read_peers_param(bt_scn_ctx *c, const cJSON *j, bt_agent_spec *a, size_t q)
 {
-    int rc = bt_scn_expect(c, j, is_array, "an array of peer names");
+    int rc = bt_scn_expect(c, j, bt_scn_is_array, "an array of peer names");
     if (rc)
         return rc;
     size_t n = 0, i = 0;
@@ -45,7 +36,7 @@ static const bt_scn_key row_keys[] = {{"epoch", 1}, {"to", 1}, {"every", 0}};
 
 static int read_rows_param(bt_scn_ctx *c, const cJSON *j, bt_agent_spec *a, size_t self, long epochs)
 {
-    int rc = bt_scn_expect(c, j, is_array, "an array of weight rows");
+    int rc = bt_scn_expect(c, j, bt_scn_is_array, "an array of weight rows");
     if (rc)
         return rc;
     size_t n = 0, i = 0;
@@ -58,7 +49,7 @@ static int read_rows_param(bt_scn_ctx *c, const cJSON *j, bt_agent_spec *a, size
         bt_weights_spec *r = &a->rows[i];
         r->from = self;
         a->nrows = i + 1;
-        if ((rc = bt_scn_expect(c, it, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, it, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, it, row_keys, COUNT(row_keys)))
             || (rc = bt_scn_integer(c, it, "epoch", 0, (double)epochs - 1, &r->epoch))
             || (rc = bt_scn_read_row(c, it, r))
@@ -102,7 +93,7 @@ static int read_param(bt_scn_ctx *c, const cJSON *obj, const bt_agent_param *p, 
         break;
     }
     case BT_AP_STRING:
-        if (!(rc = bt_scn_string(c, obj, p->name, 1, &s)) && !(a->str[q] = dup_str(s)))
+        if (!(rc = bt_scn_string(c, obj, p->name, 1, &s)) && !(a->str[q] = strdup(s)))
             rc = bt_scn_fail(c, "out of memory");
         break;
     case BT_AP_PEERS: {
@@ -134,7 +125,7 @@ static int read_agent(bt_scn_ctx *c, const cJSON *peer, size_t self, long epochs
     const char *names[32];
     for (size_t t = 0; t < nd && t < 32; t++) names[t] = descs[t].name;
     int type = -1, rc;
-    if ((rc = bt_scn_expect(c, j, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, j, bt_scn_is_object, "an object"))
         || (rc = bt_scn_enum(c, j, "type", names, nd, &type)))
         return rc;
     if (type < 0)
@@ -161,7 +152,7 @@ static const bt_scn_key jump_keys[] = {{"epoch", 1}, {"value", 1}};
 static int read_jumps(bt_scn_ctx *c, const cJSON *j, long epochs, bt_quality_spec *q)
 {
     size_t mark = bt_scn_push_key(c, "jumps"), n = 0, i = 0;
-    int rc = bt_scn_expect(c, j, is_array, "an array");
+    int rc = bt_scn_expect(c, j, bt_scn_is_array, "an array");
     if (rc)
         return rc;
     for (const cJSON *it = j->child; it; it = it->next) n++;
@@ -171,7 +162,7 @@ static int read_jumps(bt_scn_ctx *c, const cJSON *j, long epochs, bt_quality_spe
         return bt_scn_fail(c, "out of memory");
     for (const cJSON *it = j->child; it; it = it->next, i++) {
         size_t m = bt_scn_push_index(c, i);
-        if ((rc = bt_scn_expect(c, it, is_object, "an object"))
+        if ((rc = bt_scn_expect(c, it, bt_scn_is_object, "an object"))
             || (rc = bt_scn_check_keys(c, it, jump_keys, COUNT(jump_keys)))
             || (rc = bt_scn_integer(c, it, "epoch", 0, (double)epochs - 1, &q->jump_epoch[i]))
             || (rc = bt_scn_number(c, it, "value", 0, 0, 1, 0, &q->jump_value[i])))
@@ -192,7 +183,7 @@ static int read_quality(bt_scn_ctx *c, const cJSON *peer, long epochs, bt_qualit
     size_t mark = bt_scn_push_key(c, "quality");
     int rc;
     q->given = 1;
-    if ((rc = bt_scn_expect(c, j, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, j, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, j, quality_keys, COUNT(quality_keys)))
         || (rc = bt_scn_number(c, j, "value", 0, 0, 1, 0, &q->value))
         || (rc = bt_scn_number(c, j, "drift", 0, 0, 1, 0, &q->drift))

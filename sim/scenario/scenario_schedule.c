@@ -10,8 +10,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static int is_object(const cJSON *j) { return cJSON_IsObject(j); }
-static int is_array(const cJSON *j) { return cJSON_IsArray(j); }
 
 static size_t count_children(const cJSON *j)
 {
@@ -92,7 +90,7 @@ int bt_scn_read_row(bt_scn_ctx *c, const cJSON *obj, bt_weights_spec *row)
 {
     const cJSON *to = cJSON_GetObjectItemCaseSensitive(obj, "to");
     size_t mark = bt_scn_push_key(c, "to");
-    int rc = bt_scn_expect(c, to, is_object, "an object mapping peer names to weights");
+    int rc = bt_scn_expect(c, to, bt_scn_is_object, "an object mapping peer names to weights");
     if (rc)
         return rc;
     size_t n = count_children(to);
@@ -213,7 +211,7 @@ static int read_weights_entry(bt_scn_ctx *c, const cJSON *e, size_t entry, wstat
     bt_weights_spec row = {0};
     size_t *from = NULL, nfrom = 0;
     int rc;
-    if (!(rc = bt_scn_expect(c, e, is_object, "an object"))
+    if (!(rc = bt_scn_expect(c, e, bt_scn_is_object, "an object"))
         && !(rc = bt_scn_check_keys(c, e, weight_keys, COUNT(weight_keys)))
         && !(rc = read_epoch(c, e, out->epochs, &row.epoch))
         && !(rc = read_from(c, e, entry, ws, &from, &nfrom))
@@ -235,7 +233,7 @@ int bt_scn_read_weights(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     if (!arr)
         return 0;
     size_t mark = bt_scn_push_key(c, "weights");
-    int rc = bt_scn_expect(c, arr, is_array, "an array");
+    int rc = bt_scn_expect(c, arr, bt_scn_is_array, "an array");
     if (rc)
         return rc;
     wstate ws = {0};
@@ -310,7 +308,7 @@ static int read_peer_key(bt_scn_ctx *c, const cJSON *e, const char *key, size_t 
 static int read_event(bt_scn_ctx *c, const cJSON *e, long epochs, bt_event_spec *ev)
 {
     int type = 0, rc;
-    if ((rc = bt_scn_expect(c, e, is_object, "an object"))
+    if ((rc = bt_scn_expect(c, e, bt_scn_is_object, "an object"))
         || (rc = bt_scn_check_keys(c, e, event_keys, COUNT(event_keys)))
         || (rc = bt_scn_enum(c, e, "type", event_types, COUNT(event_types), &type))
         || (rc = read_when(c, e, epochs, ev)))
@@ -342,7 +340,7 @@ int bt_scn_read_events(bt_scn_ctx *c, const cJSON *root, bt_scenario *out)
     if (!arr)
         return 0;
     size_t mark = bt_scn_push_key(c, "events");
-    int rc = bt_scn_expect(c, arr, is_array, "an array");
+    int rc = bt_scn_expect(c, arr, bt_scn_is_array, "an array");
     if (rc)
         return rc;
     size_t n = count_children(arr), i = 0;

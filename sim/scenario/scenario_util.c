@@ -11,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+int bt_scn_is_object(const cJSON *j) { return cJSON_IsObject(j); }
+int bt_scn_is_array(const cJSON *j) { return cJSON_IsArray(j); }
+
 void bt_scn_ctx_init(bt_scn_ctx *c, const char *file, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);

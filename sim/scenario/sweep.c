@@ -11,13 +11,6 @@
 #define MAX_RUNS 10000000.0
 #define MAX_AXIS_VALUES 1000000L
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 static char *printf_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *printf_str(const char *fmt, ...)
 {
@@ -53,13 +46,13 @@ static int load_base(bt_scn_ctx *c, const cJSON *root, bt_sweep *sw)
     int rc = 0;
     if (cJSON_IsObject(base)) {
         sw->base_text = cJSON_PrintUnformatted(base);
-        sw->base_path = dup_str(sw->path);
+        sw->base_path = strdup(sw->path);
         if (!sw->base_text || !sw->base_path) rc = bt_scn_fail_file(c, "out of memory");
         else sw->base_len = strlen(sw->base_text);
     } else if (cJSON_IsString(base) && base->valuestring[0]) {
         const char *p = base->valuestring;
         const char *slash = strrchr(sw->path, '/');
-        if (p[0] == '/' || !slash) sw->base_path = dup_str(p);
+        if (p[0] == '/' || !slash) sw->base_path = strdup(p);
         else sw->base_path = printf_str("%.*s/%s", (int)(slash - sw->path), sw->path, p);
         if (!sw->base_path) return bt_scn_fail_file(c, "out of memory");
         bt_scn_ctx bc;
@@ -129,7 +122,7 @@ static int check_fixed(bt_scn_ctx *c, bt_sweep *sw, bt_scenario *base)
     size_t nfixed = sw->nfixed;
     for (size_t i = 0; i <= nfixed; i++) {
         sw->nfixed = i;
-        char *key = i ? dup_str(sw->fixed[i - 1]) : NULL;
+        char *key = i ? strdup(sw->fixed[i - 1]) : NULL;
         if (i && !key) { sw->nfixed = nfixed; return bt_scn_fail_file(c, "out of memory"); }
         if (key) *strchr(key, '=') = '\0';
         size_t m1 = bt_scn_push_key(c, i ? "set" : "base"), m2 = i ? bt_scn_push_key(c, key) : m1;
@@ -178,7 +171,7 @@ static int set_value(bt_sweep_axis *ax, size_t k, double v)
     char buf[64];
     if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, sizeof buf, "%.0f", v);
     else snprintf(buf, sizeof buf, "%.17g", v);
-    ax->json[k] = dup_str(buf);
+    ax->json[k] = strdup(buf);
     ax->num[k] = v;
     return ax->json[k] ? 0 : -1;
 }
@@ -191,7 +184,7 @@ static int read_axis(bt_scn_ctx *c, const cJSON *a, bt_sweep_axis *ax)
     if ((rc = bt_scn_expect(c, a, cJSON_IsObject, "an object")) ||
         (rc = bt_scn_check_keys(c, a, keys, 3)) || (rc = bt_scn_string(c, a, "key", 1, &key)))
         return rc;
-    if (!(ax->key = dup_str(key))) return bt_scn_fail_file(c, "out of memory");
+    if (!(ax->key = strdup(key))) return bt_scn_fail_file(c, "out of memory");
     const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(a, "range");
     if (!!values == !!range) return bt_scn_fail(c, "give exactly one of \"values\" and \"range\"");
@@ -328,7 +321,7 @@ static int read_sample(bt_scn_ctx *c, const cJSON *root, bt_sweep *sw, const bt_
         const char *key;
         if (!(rc = bt_scn_expect(c, a, cJSON_IsObject, "an object")) && !(rc = bt_scn_check_keys(c, a, akeys, 5)) &&
             !(rc = bt_scn_string(c, a, "key", 1, &key)) && !(rc = read_span(c, a, &from[i], &to[i], &lg[i], &in[i]))) {
-            sw->sample_keys[i] = dup_str(key);
+            sw->sample_keys[i] = strdup(key);
             sw->nsample_axes = i + 1;
             if (!sw->sample_keys[i]) rc = bt_scn_fail_file(c, "out of memory");
         }
@@ -400,7 +393,7 @@ static int build(bt_scn_ctx *c, const cJSON *root, bt_sweep *sw)
         return rc;
     }
     sw->seed = (uint64_t)seed;
-    if (!(sw->name = dup_str(name))) return bt_scn_fail_file(c, "out of memory");
+    if (!(sw->name = strdup(name))) return bt_scn_fail_file(c, "out of memory");
     if ((rc = load_base(c, root, sw)) || (rc = read_fixed(c, root, sw))) return rc;
     bt_scenario base;
     if ((rc = check_fixed(c, sw, &base))) return rc;
@@ -423,7 +416,7 @@ int bt_sweep_load(const char *path, bt_sweep *out, char *err, size_t errlen)
     memset(out, 0, sizeof *out);
     bt_scn_ctx_init(&c, path ? path : "<sweep>", err, errlen);
     int rc = path ? bt_scn_read_file(&c, path, &text, &len) : bt_scn_fail_file(&c, "cannot read: no file name");
-    if (!rc && !(out->path = dup_str(path))) rc = bt_scn_fail_file(&c, "out of memory");
+    if (!rc && !(out->path = strdup(path))) rc = bt_scn_fail_file(&c, "out of memory");
     if (!rc) rc = bt_scn_parse_json(&c, text, len, &root);
     if (!rc) rc = bt_scn_check_tree(&c, root);
     if (!rc) rc = build(&c, root, out);
@@ -508,7 +501,7 @@ int bt_sweep_plan_run(const bt_sweep *sw, const bt_scenario *base, size_t r, bt_
     size_t rest = r / (size_t)sw->replicates, s = rest % nsamp, g = rest / nsamp;
     p->seed = bt_sweep_run_seed(sw->seed, r);
     int rc = 0;
-    for (size_t i = 0; !rc && i < sw->nfixed; i++) rc = push_set(p, dup_str(sw->fixed[i]));
+    for (size_t i = 0; !rc && i < sw->nfixed; i++) rc = push_set(p, strdup(sw->fixed[i]));
     size_t *idx = calloc(sw->naxes ? sw->naxes : 1, sizeof *idx);
     if (!idx) rc = -1;
     for (size_t i = sw->naxes; !rc && i-- > 0;) { idx[i] = g % sw->axes[i].n; g /= sw->axes[i].n; }
